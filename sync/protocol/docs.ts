@@ -1,0 +1,84 @@
+import type { CompletedSale } from '../../src/sale.ts';
+import type { VatClass } from '../../src/vat.ts';
+
+/**
+ * The documents that travel between a register and HQ. Every document has a string `id` and
+ * RxDB's `_deleted` flag. Master data flows HQ → register (pull); records made at a register
+ * flow register → HQ (push) and are immutable.
+ */
+
+export interface StoreDoc {
+  id: string;
+  name: string;
+  town: string;
+  kind: 'store' | 'warehouse';
+  /** Register ids of this store, e.g. ["01", "02", "03"]. Empty for a warehouse. */
+  registers: string[];
+  _deleted: boolean;
+}
+
+/** A released product of the chain's catalog. Shelf price includes VAT. */
+export interface ProductDoc {
+  id: string;
+  itemNumber: string;
+  /** EAN-13, or null for a product without a barcode. */
+  barcode: string | null;
+  name: string;
+  category: string;
+  priceCents: number;
+  vat: VatClass;
+  _deleted: boolean;
+}
+
+/** A date-effective assortment line: store `storeId` carries `productId` from validFrom to validTo (inclusive). */
+export interface AssortmentDoc {
+  id: string;
+  storeId: string;
+  productId: string;
+  /** ISO date YYYY-MM-DD. */
+  validFrom: string;
+  /** ISO date YYYY-MM-DD, or null for open-ended. */
+  validTo: string | null;
+  _deleted: boolean;
+}
+
+/** Stock of one product at one location (store or warehouse), as HQ last knew it. */
+export interface StockDoc {
+  id: string;
+  locationId: string;
+  productId: string;
+  onHand: number;
+  reserved: number;
+  /** When HQ recorded the figure (ISO timestamp). */
+  asOf: string;
+  _deleted: boolean;
+}
+
+export interface SaleDoc extends CompletedSale {
+  _deleted: boolean;
+}
+
+export interface CollectionDocs {
+  stores: StoreDoc;
+  products: ProductDoc;
+  assortment: AssortmentDoc;
+  stock: StockDoc;
+  sales: SaleDoc;
+}
+
+export type CollectionName = keyof CollectionDocs;
+
+/** Collections a register pulls from HQ (master data, scoped to the register's store where it says so). */
+export const PULL_COLLECTIONS = ['stores', 'products', 'assortment', 'stock'] as const satisfies readonly CollectionName[];
+/** Collections a register pushes to HQ (immutable records it made). */
+export const PUSH_COLLECTIONS = ['sales'] as const satisfies readonly CollectionName[];
+
+export type PullCollection = (typeof PULL_COLLECTIONS)[number];
+export type PushCollection = (typeof PUSH_COLLECTIONS)[number];
+
+export function isPullCollection(name: string): name is PullCollection {
+  return (PULL_COLLECTIONS as readonly string[]).includes(name);
+}
+export function isPushCollection(name: string): name is PushCollection {
+  return (PUSH_COLLECTIONS as readonly string[]).includes(name);
+}

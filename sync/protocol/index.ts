@@ -1,0 +1,3 @@
+export * from './docs.ts';
+export * from './wire.ts';
+export * from './validate.ts';

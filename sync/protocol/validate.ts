@@ -1,0 +1,136 @@
+import { z } from 'zod';
+import { MAX_CENTS } from '../../src/money.ts';
+import { type CompletedSale, verifySale } from '../../src/sale.ts';
+import type { PushCollection, SaleDoc } from './docs.ts';
+import { MAX_PUSH_ROWS } from './wire.ts';
+
+const cents = z.int().min(-MAX_CENTS).max(MAX_CENTS);
+const nonNegCents = z.int().min(0).max(MAX_CENTS);
+const locationId = z.string().regex(/^[A-Z0-9]{1,8}$/, 'must be 1-8 capitals or digits');
+const vat = z.enum(['high', 'low', 'zero']);
+
+const saleLine = z.strictObject({
+  lineNo: z.int().min(1).max(1000),
+  productId: z.string().min(1).max(64),
+  itemNumber: z.string().min(1).max(32),
+  barcode: z.string().regex(/^\d{8,14}$/, 'must be 8-14 digits').nullable(),
+  name: z.string().min(1).max(200),
+  quantity: z.int().min(1).max(9999),
+  unitPriceCents: nonNegCents,
+  amountCents: nonNegCents,
+  vat,
+  outOfAssortment: z.boolean(),
+});
+
+const tender = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('card'), amountCents: nonNegCents, reference: z.string().max(64).nullable() }),
+  z.strictObject({
+    kind: z.literal('cash'),
+    amountCents: nonNegCents,
+    tenderedCents: nonNegCents,
+    changeCents: nonNegCents,
+  }),
+]);
+
+export const saleDocSchema = z.strictObject({
+  id: z.string().min(1).max(40),
+  receiptNo: z.string().min(1).max(40),
+  storeId: locationId,
+  registerId: locationId,
+  seq: z.int().min(1),
+  createdAt: z.iso.datetime({ offset: true }),
+  operatorId: z.string().min(1).max(32),
+  lines: z.array(saleLine).min(1).max(500),
+  totalCents: nonNegCents,
+  roundingCents: z.int().min(-2).max(2),
+  payableCents: nonNegCents,
+  changeCents: nonNegCents,
+  vat: z
+    .array(
+      z.strictObject({
+        vat,
+        rateBp: z.int().min(0).max(10_000),
+        grossCents: cents,
+        vatCents: cents,
+        netCents: cents,
+      }),
+    )
+    .max(3),
+  tenders: z.array(tender).min(1).max(10),
+  _deleted: z.literal(false),
+});
+
+export interface ValidationProblem {
+  field: string;
+  reason: string;
+}
+
+export type Validated<T> = { ok: true; value: T } | { ok: false; problems: ValidationProblem[] };
+
+function pathOf(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), '');
+}
+
+function fromZod(error: z.ZodError): ValidationProblem[] {
+  return error.issues.map((i) => ({ field: pathOf(i.path), reason: i.message }));
+}
+
+/** Shape and arithmetic of a pushed sale: the schema first, then the domain's own check. */
+export function validateSale(input: unknown): Validated<SaleDoc> {
+  const parsed = saleDocSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, problems: fromZod(parsed.error) };
+  const value = parsed.data as SaleDoc;
+  const problems = verifySale(value as CompletedSale);
+  return problems.length ? { ok: false, problems } : { ok: true, value };
+}
+
+const validators: Record<PushCollection, (input: unknown) => Validated<SaleDoc>> = {
+  sales: validateSale,
+};
+
+/**
+ * Validates a push body: an array of RxDB push rows. Immutable records have no assumed master
+ * state worth trusting, so only newDocumentState is checked. Problems name the field from the
+ * body's root, e.g. "[2].newDocumentState.lines[0].quantity".
+ */
+export function validatePushRows(collection: PushCollection, body: unknown): Validated<SaleDoc[]> {
+  if (!Array.isArray(body)) return { ok: false, problems: [{ field: '', reason: 'body must be an array of push rows' }] };
+  if (body.length > MAX_PUSH_ROWS) {
+    return { ok: false, problems: [{ field: '', reason: `at most ${MAX_PUSH_ROWS} rows per push, got ${body.length}` }] };
+  }
+  const docs: SaleDoc[] = [];
+  for (let i = 0; i < body.length; i++) {
+    const row: unknown = body[i];
+    if (typeof row !== 'object' || row === null || !('newDocumentState' in row)) {
+      return { ok: false, problems: [{ field: `[${i}]`, reason: 'must be { newDocumentState, assumedMasterState }' }] };
+    }
+    const result = validators[collection]((row as { newDocumentState: unknown }).newDocumentState);
+    if (!result.ok) {
+      return {
+        ok: false,
+        problems: result.problems.map((p) => ({ field: `[${i}].newDocumentState${p.field ? `.${p.field}` : ''}`, reason: p.reason })),
+      };
+    }
+    docs.push(result.value);
+  }
+  return { ok: true, value: docs };
+}
+
+export const enrolSchema = z.strictObject({ storeId: locationId, registerId: locationId });
+
+export function validateEnrol(input: unknown): Validated<z.infer<typeof enrolSchema>> {
+  const parsed = enrolSchema.safeParse(input);
+  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, problems: fromZod(parsed.error) };
+}
+
+/** Canonical JSON (sorted keys) so that "the same body" means the same bytes on both ends. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const obj = value as Record<string, unknown>;
+  return `{${Object.keys(obj)
+    .filter((k) => obj[k] !== undefined)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`)
+    .join(',')}}`;
+}

@@ -1,0 +1,76 @@
+import type { CollectionDocs, CollectionName } from './docs.ts';
+
+/**
+ * The replication wire, following RxDB's HTTP replication protocol.
+ *
+ * Pull:   GET  /api/replication/:collection/pull?xid=<xid8>&id=<id>&limit=<n>
+ *         (no xid/id on the first pull) → PullResponse
+ * Push:   POST /api/replication/:collection/push   body: PushRow[] → PushResponse (conflicts)
+ * Count:  GET  /api/replication/:collection/count → { total } (documents in the register's scope)
+ * Stream: GET  /api/replication/stream  (server-sent events, one stream for all collections)
+ *         `event: change` with data ChangeEvent says "pull now"; the client answers every
+ *         (re)connect with RESYNC, so a change missed while disconnected is still pulled.
+ * Every call carries `Authorization: Bearer <register token>`.
+ */
+
+/**
+ * Pull checkpoint: the writing transaction's id (xid8, as a decimal string) and the document
+ * id. HQ serves rows ordered by (xid, id) and only rows whose transaction is older than every
+ * transaction still running, so a late commit can never be skipped.
+ */
+export interface Checkpoint {
+  xid: string;
+  id: string;
+}
+
+export interface PullResponse<C extends CollectionName = CollectionName> {
+  documents: CollectionDocs[C][];
+  /** Null when there was nothing new; the client keeps its checkpoint. */
+  checkpoint: Checkpoint | null;
+}
+
+export interface PushRow<T> {
+  newDocumentState: T;
+  assumedMasterState: T | null;
+}
+
+/** The master state of every row HQ did not take as sent. Empty when all rows were accepted. */
+export type PushResponse<T> = T[];
+
+export interface CountResponse {
+  total: number;
+}
+
+export interface ChangeEvent {
+  collections: CollectionName[];
+}
+
+/** Every error from HQ. `field` names the offending field when there is one (e.g. "rows[3].lines[0].quantity"). */
+export interface ErrorBody {
+  error: string;
+  message: string;
+  field?: string;
+}
+
+export interface EnrolRequest {
+  storeId: string;
+  registerId: string;
+}
+
+export interface EnrolResponse {
+  registerToken: string;
+  storeId: string;
+  registerId: string;
+  /** Highest document sequence HQ has seen from this register (0 if none): numbering continues above it. */
+  lastSequence: number;
+}
+
+export interface SalesListResponse {
+  sales: (CollectionDocs['sales'] & { receivedAt: string })[];
+}
+
+export const DEFAULT_PULL_LIMIT = 1000;
+export const MAX_PULL_LIMIT = 5000;
+export const MAX_PUSH_ROWS = 500;
+/** Request body limit HQ enforces (bytes). */
+export const MAX_BODY_BYTES = 5 * 1024 * 1024;
