@@ -1,0 +1,72 @@
+import type { Cart } from '../../src/cart.ts';
+import type { CompletedSale, TenderInput } from '../../src/sale.ts';
+import type { ProductDoc, StoreDoc } from '../protocol/docs.ts';
+
+/**
+ * What the register's UI may ask of its replica and sync. The renderer uses only this
+ * (and src/ for rules); it never calls HQ itself.
+ */
+
+/** A product as the register shows it: the catalog entry plus what this store knows of it. */
+export interface ProductHit extends Omit<ProductDoc, '_deleted'> {
+  /** In this store's assortment today (date-effective lines, evaluated on the register's day). */
+  inAssortment: boolean;
+  /** On hand at this store as last known, or null when HQ sent no figure. */
+  onHandHere: number | null;
+}
+
+export interface FirstSyncProgress {
+  /** Products in the replica so far. */
+  received: number;
+  /** Products HQ has for this register (from the count endpoint), or null before it answered. */
+  total: number | null;
+  done: boolean;
+}
+
+export interface SyncStatus {
+  online: boolean;
+  /** ISO time the register lost HQ, or null while online. */
+  offlineSince: string | null;
+  /** Records made here that HQ has not acknowledged yet. */
+  pending: number;
+  /** ISO time of the last successful exchange with HQ. */
+  lastSyncAt: string | null;
+  firstSync: FirstSyncProgress;
+  /** The last error HQ returned for a push (e.g. a refused record, with field and reason), or null. */
+  lastError: string | null;
+}
+
+export interface RegisterIdentity {
+  hqUrl: string;
+  storeId: string;
+  registerId: string;
+  registerToken: string;
+}
+
+export interface RegisterClient {
+  readonly identity: RegisterIdentity;
+  /** Search this store's assortment by name (words, any order, prefix), item number or barcode. */
+  searchProducts(query: string, limit?: number): Promise<ProductHit[]>;
+  /** Exact barcode (EAN-13) or item number lookup, for the scanner. */
+  findByCode(code: string): Promise<ProductHit | null>;
+  /**
+   * Completes a sale: reserves the next document number, builds the immutable record with
+   * src/sale.ts and writes it in one local write. Returns the record for the receipt.
+   * Throws (and writes nothing) when the cart or tenders do not make a complete sale.
+   */
+  completeSale(cart: Cart, tenders: readonly TenderInput[], operatorId: string): Promise<CompletedSale>;
+  /** This register's sales, newest first. */
+  recentSales(limit?: number): Promise<CompletedSale[]>;
+  getStatus(): SyncStatus;
+  subscribeStatus(listener: (status: SyncStatus) => void): () => void;
+  /** Try to reach HQ now (pull everything, push everything). */
+  syncNow(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface EnrolmentApi {
+  /** HQ's stores and warehouses (no token needed), for the first-start screen. */
+  listStores(hqUrl: string): Promise<StoreDoc[]>;
+  /** Enrols the register with IT's enrolment token; returns the identity to persist. */
+  enrol(hqUrl: string, storeId: string, registerId: string, enrolmentToken: string): Promise<RegisterIdentity & { lastSequence: number }>;
+}
