@@ -1,0 +1,220 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import {
+  type Checkpoint,
+  type EnrolResponse,
+  DEFAULT_PULL_LIMIT,
+  MAX_BODY_BYTES,
+  MAX_PULL_LIMIT,
+  isPullCollection,
+  isPushCollection,
+  validateEnrol,
+  validatePushRows,
+} from '../protocol/index.ts';
+import { HqError } from './errors.ts';
+import { CHANGES_CHANNEL, HqStore, type RegisterPrincipal } from './store.ts';
+
+export interface AppOptions {
+  store: HqStore;
+  adminToken: string;
+  /** Folder of the built register (dist/renderer); served at `/`. */
+  rendererDir?: string;
+  log?: boolean;
+  /** Heartbeat interval of the change stream, ms. */
+  heartbeatMs?: number;
+}
+
+function bearer(req: FastifyRequest): string | null {
+  const h = req.headers.authorization;
+  if (!h) return null;
+  const m = /^Bearer\s+(\S+)$/i.exec(h);
+  return m?.[1] ?? null;
+}
+
+function intParam(value: unknown, field: string, min: number, max: number, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw new HqError(400, 'invalid', `${field} must be a whole number from ${min} to ${max}`, field);
+  }
+  return n;
+}
+
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const { store } = opts;
+  const app = Fastify({ logger: opts.log ?? false, bodyLimit: MAX_BODY_BYTES });
+
+  // ---- errors: always { error, message, field? } ------------------------------------------
+  app.setErrorHandler((err: unknown, _req, reply) => {
+    if (err instanceof HqError) {
+      return reply.status(err.status).send({ error: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) });
+    }
+    const e = err as { statusCode?: number; code?: string; message?: string };
+    if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || e.statusCode === 413) {
+      return reply.status(413).send({ error: 'too_large', message: `request body over ${MAX_BODY_BYTES} bytes` });
+    }
+    if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || e.statusCode === 415) {
+      return reply.status(415).send({ error: 'unsupported_media_type', message: 'send application/json' });
+    }
+    if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+      const badJson = e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || /JSON/i.test(e.message ?? '');
+      return reply
+        .status(e.statusCode)
+        .send({ error: badJson ? 'bad_json' : 'bad_request', message: badJson ? `malformed JSON: ${e.message}` : (e.message ?? 'bad request') });
+    }
+    app.log.error(err);
+    return reply.status(500).send({ error: 'internal', message: 'HQ failed to handle the request; nothing was written' });
+  });
+  app.setNotFoundHandler((req, reply) => {
+    reply.status(404).send({ error: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` });
+  });
+
+  // ---- CORS: a register on another origin (Electron) calls HQ with a bearer token --------
+  app.addHook('onRequest', async (req, reply) => {
+    if (!req.url.startsWith('/api/')) return;
+    reply.header('access-control-allow-origin', '*');
+    reply.header('access-control-allow-headers', 'authorization, content-type');
+    reply.header('access-control-allow-methods', 'GET, POST, OPTIONS');
+    reply.header('access-control-max-age', '600');
+    if (req.method === 'OPTIONS') return reply.status(204).send();
+  });
+
+  const requireRegister = async (req: FastifyRequest): Promise<RegisterPrincipal> => {
+    const token = bearer(req);
+    if (!token) throw new HqError(401, 'unauthorized', 'a register token is required (Authorization: Bearer …)');
+    const who = await store.authenticate(token);
+    if (!who) throw new HqError(401, 'unauthorized', 'the register token is unknown or revoked; enrol the register again');
+    return who;
+  };
+  const isAdmin = (req: FastifyRequest): boolean => bearer(req) === opts.adminToken;
+
+  // ---- public ---------------------------------------------------------------------------
+  app.get('/api/health', async () => ({ status: 'ok' }));
+  app.get('/api/stores', async () => store.listStores());
+  app.get('/api/products', async (req) => {
+    const q = (req.query as Record<string, unknown>).q;
+    if (q !== undefined && typeof q !== 'string') throw new HqError(400, 'invalid', 'q must be text', 'q');
+    if (typeof q === 'string' && q.length > 100) throw new HqError(400, 'invalid', 'q is longer than 100 characters', 'q');
+    const limit = intParam((req.query as Record<string, unknown>).limit, 'limit', 1, 500, 50);
+    return store.searchProducts(q ?? '', limit);
+  });
+
+  // ---- enrolment ------------------------------------------------------------------------
+  app.post('/api/registers', async (req, reply): Promise<EnrolResponse> => {
+    if (!isAdmin(req)) throw new HqError(401, 'unauthorized', 'enrolment needs the enrolment (admin) token');
+    const body = validateEnrol(req.body);
+    if (!body.ok) {
+      const p = body.problems[0];
+      throw new HqError(400, 'invalid', `${p?.field || 'body'}: ${p?.reason ?? 'invalid'}`, p?.field);
+    }
+    const { storeId, registerId } = body.value;
+    const result = await store.enrol(storeId, registerId);
+    reply.status(201);
+    return { ...result, storeId, registerId };
+  });
+
+  // ---- sales of a store ------------------------------------------------------------------
+  app.get('/api/stores/:storeId/sales', async (req) => {
+    const { storeId } = req.params as { storeId: string };
+    if (!isAdmin(req)) {
+      const who = await requireRegister(req);
+      if (who.storeId !== storeId) throw new HqError(403, 'forbidden', `a register of store ${who.storeId} cannot read store ${storeId}`, 'storeId');
+    }
+    const limit = intParam((req.query as Record<string, unknown>).limit, 'limit', 1, 1000, 100);
+    return { sales: await store.listSales(storeId, limit) };
+  });
+
+  // ---- replication ----------------------------------------------------------------------
+  app.get('/api/replication/:collection/pull', async (req) => {
+    const who = await requireRegister(req);
+    const { collection } = req.params as { collection: string };
+    if (!isPullCollection(collection)) {
+      throw new HqError(isPushCollection(collection) ? 405 : 404, 'unknown_collection', `${collection} cannot be pulled`, 'collection');
+    }
+    const q = req.query as Record<string, unknown>;
+    let checkpoint: Checkpoint | null = null;
+    if (q.xid !== undefined || q.id !== undefined) {
+      if (typeof q.xid !== 'string' || !/^\d{1,20}$/.test(q.xid)) throw new HqError(400, 'invalid', 'xid must be a transaction id', 'xid');
+      if (typeof q.id !== 'string' || q.id.length > 200) throw new HqError(400, 'invalid', 'id must be a document id', 'id');
+      checkpoint = { xid: q.xid, id: q.id };
+    }
+    const limit = intParam(q.limit, 'limit', 1, MAX_PULL_LIMIT, DEFAULT_PULL_LIMIT);
+    return store.pull(collection, who, checkpoint, limit);
+  });
+
+  app.get('/api/replication/:collection/count', async (req) => {
+    const who = await requireRegister(req);
+    const { collection } = req.params as { collection: string };
+    if (!isPullCollection(collection)) throw new HqError(404, 'unknown_collection', `${collection} cannot be counted`, 'collection');
+    return { total: await store.count(collection, who) };
+  });
+
+  app.post('/api/replication/:collection/push', async (req) => {
+    const who = await requireRegister(req);
+    const { collection } = req.params as { collection: string };
+    if (!isPushCollection(collection)) {
+      throw new HqError(isPullCollection(collection) ? 405 : 404, 'unknown_collection', `${collection} does not take pushes`, 'collection');
+    }
+    const rows = validatePushRows(collection, req.body);
+    if (!rows.ok) {
+      const p = rows.problems[0];
+      throw new HqError(400, 'invalid', `${p?.field || 'body'}: ${p?.reason ?? 'invalid'}`, p?.field);
+    }
+    rows.value.forEach((doc, i) => {
+      if (doc.storeId !== who.storeId) {
+        throw new HqError(403, 'forbidden', `register ${who.storeId}-${who.registerId} cannot send a sale of store ${doc.storeId}`, `[${i}].newDocumentState.storeId`);
+      }
+      if (doc.registerId !== who.registerId) {
+        throw new HqError(403, 'forbidden', `register ${who.storeId}-${who.registerId} cannot send a sale of register ${doc.registerId}`, `[${i}].newDocumentState.registerId`);
+      }
+    });
+    return store.pushSales(who, rows.value);
+  });
+
+  // ---- live stream: server-sent events that say "pull now" ------------------------------
+  const streams = new Set<FastifyReply>();
+  const unlisten = await store.sql.listen(CHANGES_CHANNEL, (payload) => {
+    const collections = payload.split(',').filter(Boolean);
+    for (const reply of streams) reply.raw.write(`event: change\ndata: ${JSON.stringify({ collections })}\n\n`);
+  });
+  const heartbeat = setInterval(() => {
+    for (const reply of streams) reply.raw.write(': heartbeat\n\n');
+  }, opts.heartbeatMs ?? 15_000);
+  heartbeat.unref();
+
+  app.get('/api/replication/stream', async (req, reply) => {
+    await requireRegister(req);
+    reply.hijack();
+    reply.raw.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+      'access-control-allow-origin': '*',
+    });
+    reply.raw.write('event: hello\ndata: {}\n\n');
+    streams.add(reply);
+    req.raw.on('close', () => streams.delete(reply));
+  });
+
+  app.addHook('onClose', async () => {
+    clearInterval(heartbeat);
+    for (const reply of streams) reply.raw.end();
+    streams.clear();
+    await unlisten();
+  });
+
+  // ---- the register itself --------------------------------------------------------------
+  const dir = opts.rendererDir;
+  if (dir && existsSync(join(dir, 'index.html'))) {
+    await app.register(fastifyStatic, { root: dir, prefix: '/', index: ['index.html'] });
+  } else {
+    app.get('/', async (_req, reply) =>
+      reply
+        .type('text/plain; charset=utf-8')
+        .send('Kassa HQ is running. The register is not built: run `npm run build:renderer` (npm run serve does it for you).'),
+    );
+  }
+  return app;
+}

@@ -1,0 +1,157 @@
+import type { Sql } from './sql.ts';
+
+/**
+ * The schema, as an ordered list of migrations. The same SQL serves PGlite and PostgreSQL.
+ * Never edit an applied migration: add the next one.
+ *
+ * Every table a register pulls carries `xid xid8`, the id of the transaction that last wrote the
+ * row, set by a trigger (also on update). Pulls serve rows ordered by (xid, id) and only rows
+ * whose transaction is older than every transaction still running (see store.ts), so a
+ * transaction that commits late can never be skipped.
+ */
+export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'walking skeleton',
+    sql: `
+CREATE OR REPLACE FUNCTION kassa_set_xid() RETURNS trigger AS $$
+BEGIN
+  NEW.xid := pg_current_xact_id();
+  RETURN NEW;
+END $$ LANGUAGE plpgsql;
+
+CREATE TABLE stores (
+  id text PRIMARY KEY,
+  name text NOT NULL,
+  town text NOT NULL,
+  kind text NOT NULL CHECK (kind IN ('store', 'warehouse')),
+  registers text[] NOT NULL DEFAULT '{}',
+  deleted boolean NOT NULL DEFAULT false,
+  xid xid8 NOT NULL DEFAULT pg_current_xact_id()
+);
+
+CREATE TABLE products (
+  id text PRIMARY KEY,
+  item_number text NOT NULL,
+  barcode text,
+  name text NOT NULL,
+  category text NOT NULL,
+  price_cents bigint NOT NULL CHECK (price_cents >= 0),
+  vat text NOT NULL CHECK (vat IN ('high', 'low', 'zero')),
+  deleted boolean NOT NULL DEFAULT false,
+  xid xid8 NOT NULL DEFAULT pg_current_xact_id()
+);
+CREATE INDEX products_barcode ON products (barcode);
+CREATE INDEX products_item_number ON products (item_number);
+
+CREATE TABLE assortment (
+  id text PRIMARY KEY,
+  store_id text NOT NULL,
+  product_id text NOT NULL,
+  valid_from date NOT NULL,
+  valid_to date,
+  deleted boolean NOT NULL DEFAULT false,
+  xid xid8 NOT NULL DEFAULT pg_current_xact_id()
+);
+CREATE INDEX assortment_store ON assortment (store_id, xid, id);
+
+CREATE TABLE stock (
+  id text PRIMARY KEY,
+  location_id text NOT NULL,
+  product_id text NOT NULL,
+  on_hand integer NOT NULL,
+  reserved integer NOT NULL DEFAULT 0,
+  as_of timestamptz NOT NULL DEFAULT now(),
+  deleted boolean NOT NULL DEFAULT false,
+  xid xid8 NOT NULL DEFAULT pg_current_xact_id()
+);
+CREATE INDEX stock_location ON stock (location_id, xid, id);
+
+CREATE INDEX stores_pull ON stores (xid, id);
+CREATE INDEX products_pull ON products (xid, id);
+
+CREATE TRIGGER stores_xid BEFORE INSERT OR UPDATE ON stores FOR EACH ROW EXECUTE FUNCTION kassa_set_xid();
+CREATE TRIGGER products_xid BEFORE INSERT OR UPDATE ON products FOR EACH ROW EXECUTE FUNCTION kassa_set_xid();
+CREATE TRIGGER assortment_xid BEFORE INSERT OR UPDATE ON assortment FOR EACH ROW EXECUTE FUNCTION kassa_set_xid();
+CREATE TRIGGER stock_xid BEFORE INSERT OR UPDATE ON stock FOR EACH ROW EXECUTE FUNCTION kassa_set_xid();
+
+CREATE TABLE register_tokens (
+  token_hash text PRIMARY KEY,
+  store_id text NOT NULL,
+  register_id text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  revoked_at timestamptz
+);
+
+-- Records from registers: immutable, client-made ids, inserted once.
+CREATE TABLE sales (
+  id text PRIMARY KEY,
+  store_id text NOT NULL,
+  register_id text NOT NULL,
+  seq bigint NOT NULL,
+  receipt_no text NOT NULL,
+  total_cents bigint NOT NULL,
+  body jsonb NOT NULL,
+  body_hash text NOT NULL,
+  received_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+  xid xid8 NOT NULL DEFAULT pg_current_xact_id()
+);
+CREATE INDEX sales_store ON sales (store_id, received_at DESC, id DESC);
+CREATE INDEX sales_register ON sales (store_id, register_id, seq);
+
+-- What HQ refused and why, kept whole: nothing a register sends is silently dropped.
+CREATE TABLE alerts (
+  id bigserial PRIMARY KEY,
+  kind text NOT NULL,
+  record_id text NOT NULL,
+  store_id text,
+  register_id text,
+  body jsonb NOT NULL,
+  message text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+
+CREATE TABLE settings (
+  key text PRIMARY KEY,
+  value text NOT NULL
+);
+`,
+  },
+];
+
+export async function migrate(sql: Sql): Promise<number> {
+  await sql.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+  // One HQ process migrates at a time (two HQ nodes over one PostgreSQL may start together).
+  return sql.transaction(async (tx) => {
+    await tx.query('LOCK TABLE schema_migrations IN EXCLUSIVE MODE');
+    const done = new Set((await tx.query<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => Number(r.version)));
+    let applied = 0;
+    for (const m of MIGRATIONS) {
+      if (done.has(m.version)) continue;
+      for (const statement of splitStatements(m.sql)) await tx.query(statement);
+      await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+      applied++;
+    }
+    return applied;
+  });
+}
+
+/** Splits a migration into statements, keeping $$-quoted function bodies whole. */
+export function splitStatements(text: string): string[] {
+  const out: string[] = [];
+  let current = '';
+  let inDollar = false;
+  for (const line of text.split('\n')) {
+    if (line.trim().startsWith('--') && !inDollar) continue;
+    const count = line.split('$$').length - 1;
+    if (count % 2 === 1) inDollar = !inDollar;
+    current += `${line}\n`;
+    if (!inDollar && line.trimEnd().endsWith(';')) {
+      out.push(current.trim());
+      current = '';
+    }
+  }
+  if (current.trim()) out.push(current.trim());
+  return out;
+}

@@ -1,0 +1,85 @@
+import type { AssortmentDoc, ProductDoc, StockDoc, StoreDoc } from '../protocol/index.ts';
+import { type DemoOptions, demoAssortment, demoLocations, demoProducts, demoStock } from '../../resources/demo/generate.ts';
+import { HqStore, multiInsert } from './store.ts';
+import type { Sql, SqlParam } from './sql.ts';
+
+const BATCH = 1000;
+
+async function insertBatches<T>(
+  sql: Sql,
+  table: string,
+  columns: readonly string[],
+  rows: Iterable<T>,
+  toParams: (row: T) => SqlParam[],
+  onProgress?: (table: string, n: number) => void,
+): Promise<number> {
+  let batch: SqlParam[][] = [];
+  let n = 0;
+  const flush = async (): Promise<void> => {
+    if (batch.length === 0) return;
+    const [text, params] = multiInsert(table, columns, batch);
+    await sql.query(text, params);
+    n += batch.length;
+    batch = [];
+    onProgress?.(table, n);
+  };
+  for (const row of rows) {
+    batch.push(toParams(row));
+    if (batch.length >= BATCH) await flush();
+  }
+  await flush();
+  return n;
+}
+
+export interface SeedResult {
+  locations: number;
+  products: number;
+  assortment: number;
+  stock: number;
+  ms: number;
+}
+
+/** Seeds the demo chain into an empty database. Does nothing when stores exist. */
+export async function seedDemo(sql: Sql, opts: DemoOptions, onProgress?: (table: string, n: number) => void): Promise<SeedResult | null> {
+  const [row] = await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM stores');
+  if (Number(row?.n ?? 0) > 0) return null;
+  const started = Date.now();
+  // A seed cut off half-way left no stores behind: start over from empty tables.
+  await sql.exec('TRUNCATE products, assortment, stock');
+  const locations: Omit<StoreDoc, '_deleted'>[] = demoLocations();
+  const products = await insertBatches(
+    sql,
+    'products',
+    ['id', 'item_number', 'barcode', 'name', 'category', 'price_cents', 'vat'],
+    demoProducts(opts),
+    (p: Omit<ProductDoc, '_deleted'>) => [p.id, p.itemNumber, p.barcode, p.name, p.category, p.priceCents, p.vat],
+    onProgress,
+  );
+  const assortment = await insertBatches(
+    sql,
+    'assortment',
+    ['id', 'store_id', 'product_id', 'valid_from', 'valid_to'],
+    demoAssortment(opts, locations),
+    (a: Omit<AssortmentDoc, '_deleted'>) => [a.id, a.storeId, a.productId, a.validFrom, a.validTo],
+    onProgress,
+  );
+  const stock = await insertBatches(
+    sql,
+    'stock',
+    ['id', 'location_id', 'product_id', 'on_hand', 'reserved', 'as_of'],
+    demoStock(opts, locations),
+    (s: Omit<StockDoc, '_deleted'>) => [s.id, s.locationId, s.productId, s.onHand, s.reserved, s.asOf],
+    onProgress,
+  );
+  // Stores last: "stores exist" means the seed is complete.
+  await sql.transaction(async (tx) => {
+    const [text, params] = multiInsert(
+      'stores',
+      ['id', 'name', 'town', 'kind', 'registers'],
+      locations.map((l) => [l.id, l.name, l.town, l.kind, `{${l.registers.join(',')}}`]),
+    );
+    await tx.query(text, params);
+    await HqStore.notifyChanged(tx, ['stores', 'products', 'assortment', 'stock']);
+  });
+  return { locations: locations.length, products, assortment, stock, ms: Date.now() - started };
+}

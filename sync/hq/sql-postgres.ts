@@ -1,0 +1,60 @@
+import pg from 'pg';
+import type { Queryable, Sql, SqlParam } from './sql.ts';
+
+// int8 (bigint) columns come back as strings by default; our bigints are cents and counts far
+// below 2^53, so read them as numbers. xid8 stays a string (it is cast to text in queries).
+pg.types.setTypeParser(20, (v) => Number(v));
+
+/** PostgreSQL through a connection pool (`DATABASE_URL=postgres://...`). */
+export async function openPostgres(connectionString: string, max = 10): Promise<Sql> {
+  const pool = new pg.Pool({ connectionString, max });
+  pool.on('error', () => {
+    /* an idle client died (e.g. the server restarted); the pool replaces it */
+  });
+  await pool.query('SELECT 1');
+  const listeners: pg.PoolClient[] = [];
+  return {
+    kind: 'postgres',
+    async query<T>(text: string, params?: readonly SqlParam[]) {
+      return (await pool.query(text, params ? [...params] : [])).rows as T[];
+    },
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const scoped: Queryable = {
+          query: async <T>(text: string, params?: readonly SqlParam[]) =>
+            (await client.query(text, params ? [...params] : [])).rows as T[],
+        };
+        const result = await fn(scoped);
+        await client.query('COMMIT');
+        return result;
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      } finally {
+        client.release();
+      }
+    },
+    async exec(text) {
+      await pool.query(text);
+    },
+    async listen(channel, onNotify) {
+      const client = await pool.connect();
+      listeners.push(client);
+      client.on('notification', (msg) => {
+        if (msg.channel === channel) onNotify(msg.payload ?? '');
+      });
+      await client.query(`LISTEN ${channel}`);
+      return async () => {
+        await client.query(`UNLISTEN ${channel}`).catch(() => undefined);
+        client.release();
+        listeners.splice(listeners.indexOf(client), 1);
+      };
+    },
+    async close() {
+      for (const c of listeners.splice(0)) c.release();
+      await pool.end();
+    },
+  };
+}
