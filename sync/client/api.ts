@@ -29,6 +29,8 @@ export interface SyncStatus {
   offlineSince: string | null;
   /** Records made here that HQ has not acknowledged yet. */
   pending: number;
+  /** Records HQ refused (invalid, or the same number with another body); kept here, listed for the manager. */
+  refused: number;
   /** ISO time of the last successful exchange with HQ. */
   lastSyncAt: string | null;
   firstSync: FirstSyncProgress;

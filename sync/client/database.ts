@@ -1,0 +1,61 @@
+import { type MigrationStrategies, type RxCollection, type RxDatabase, type RxStorage, createRxDatabase } from 'rxdb';
+import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+import { addRxPlugin } from 'rxdb/plugins/core';
+import { RxDBLocalDocumentsPlugin } from 'rxdb/plugins/local-documents';
+import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
+import type { AssortmentDoc, ProductDoc, SaleDoc, StockDoc, StoreDoc } from '../protocol/docs.ts';
+import { type AckDoc, ackSchema, assortmentSchema, productSchema, saleSchema, stockSchema, storeSchema } from './schemas.ts';
+
+addRxPlugin(RxDBLocalDocumentsPlugin);
+addRxPlugin(RxDBMigrationSchemaPlugin);
+
+type Doc<T> = Omit<T, '_deleted'>;
+
+export interface RegisterCollections {
+  stores: RxCollection<Doc<StoreDoc>>;
+  products: RxCollection<Doc<ProductDoc>>;
+  assortment: RxCollection<Doc<AssortmentDoc>>;
+  stock: RxCollection<Doc<StockDoc>>;
+  sales: RxCollection<Doc<SaleDoc>>;
+  acks: RxCollection<AckDoc>;
+}
+
+export type RegisterDatabase = RxDatabase<RegisterCollections>;
+
+/**
+ * Migration strategies per collection and schema version. Version 0 needs none; when a schema
+ * gets version 1, add `1: (oldDoc) => newDoc` here. Records not yet at HQ survive the migration.
+ */
+export const MIGRATIONS: Record<keyof RegisterCollections, MigrationStrategies> = {
+  stores: {},
+  products: {},
+  assortment: {},
+  stock: {},
+  sales: {},
+  acks: {},
+};
+
+export function databaseName(storeId: string, registerId: string): string {
+  return `kassa-${storeId}-${registerId}`.toLowerCase();
+}
+
+/** One database per register, on IndexedDB through Dexie. Tests may pass another storage. */
+export async function openRegisterDatabase(name: string, storage?: RxStorage<unknown, unknown>): Promise<RegisterDatabase> {
+  const db = await createRxDatabase<RegisterCollections>({
+    name,
+    storage: storage ?? getRxStorageDexie(),
+    localDocuments: true,
+    multiInstance: false,
+    eventReduce: true,
+    closeDuplicates: true,
+  });
+  await db.addCollections({
+    stores: { schema: storeSchema, migrationStrategies: MIGRATIONS.stores },
+    products: { schema: productSchema, migrationStrategies: MIGRATIONS.products },
+    assortment: { schema: assortmentSchema, migrationStrategies: MIGRATIONS.assortment },
+    stock: { schema: stockSchema, migrationStrategies: MIGRATIONS.stock },
+    sales: { schema: saleSchema, migrationStrategies: MIGRATIONS.sales },
+    acks: { schema: ackSchema, migrationStrategies: MIGRATIONS.acks },
+  });
+  return db;
+}

@@ -1,0 +1,87 @@
+import type { ErrorBody } from '../protocol/wire.ts';
+
+/** HQ answered with an error status. `body` is HQ's `{ error, message, field? }`. */
+export class HqResponseError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: ErrorBody,
+  ) {
+    super(body.field ? `${body.message} (field ${body.field})` : body.message);
+    this.name = 'HqResponseError';
+  }
+}
+
+/** HQ could not be reached at all (network down, HQ stopped). */
+export class HqUnreachableError extends Error {
+  constructor(cause: unknown) {
+    super(`HQ cannot be reached: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'HqUnreachableError';
+  }
+}
+
+export interface HttpHooks {
+  onReachable?(): void;
+  onUnreachable?(error: HqUnreachableError): void;
+}
+
+/** The register's only way to talk to HQ. Reports reachability to whoever tracks it. */
+export class HqHttp {
+  constructor(
+    readonly baseUrl: string,
+    private readonly token: string | null,
+    private readonly hooks: HttpHooks = {},
+    private readonly timeoutMs = 20_000,
+  ) {}
+
+  url(path: string): string {
+    return `${this.baseUrl.replace(/\/+$/, '')}${path}`;
+  }
+
+  headers(extra: Record<string, string> = {}): Record<string, string> {
+    return { ...(this.token ? { authorization: `Bearer ${this.token}` } : {}), ...extra };
+  }
+
+  async request<T>(method: 'GET' | 'POST', path: string, body?: unknown, token?: string): Promise<T> {
+    let res: Response;
+    try {
+      res = await fetch(this.url(path), {
+        method,
+        headers: {
+          ...this.headers(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (e) {
+      const err = new HqUnreachableError(e);
+      this.hooks.onUnreachable?.(err);
+      throw err;
+    }
+    this.hooks.onReachable?.();
+    const text = await res.text();
+    let json: unknown = null;
+    try {
+      json = text ? JSON.parse(text) : null;
+    } catch {
+      json = null;
+    }
+    if (!res.ok) {
+      const b = json as Partial<ErrorBody> | null;
+      throw new HqResponseError(res.status, {
+        error: typeof b?.error === 'string' ? b.error : `http_${res.status}`,
+        message: typeof b?.message === 'string' ? b.message : `HQ answered ${res.status}`,
+        ...(typeof b?.field === 'string' ? { field: b.field } : {}),
+      });
+    }
+    return json as T;
+  }
+
+  get<T>(path: string): Promise<T> {
+    return this.request<T>('GET', path);
+  }
+
+  post<T>(path: string, body: unknown, token?: string): Promise<T> {
+    return this.request<T>('POST', path, body, token);
+  }
+}

@@ -1,0 +1,18 @@
+import type { StoreDoc } from '../protocol/docs.ts';
+import type { EnrolResponse } from '../protocol/wire.ts';
+import type { EnrolmentApi } from './api.ts';
+import { HqHttp } from './http.ts';
+
+export type * from './api.ts';
+export { openRegister, type OpenOptions } from './register.ts';
+export { HqResponseError, HqUnreachableError } from './http.ts';
+
+export const enrolmentApi: EnrolmentApi = {
+  async listStores(hqUrl: string): Promise<StoreDoc[]> {
+    return new HqHttp(hqUrl, null).get<StoreDoc[]>('/api/stores');
+  },
+  async enrol(hqUrl, storeId, registerId, enrolmentToken) {
+    const res = await new HqHttp(hqUrl, null).post<EnrolResponse>('/api/registers', { storeId, registerId }, enrolmentToken);
+    return { hqUrl, storeId: res.storeId, registerId: res.registerId, registerToken: res.registerToken, lastSequence: res.lastSequence };
+  },
+};

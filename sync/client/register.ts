@@ -1,0 +1,181 @@
+import type { RxStorage } from 'rxdb';
+import type { Cart } from '../../src/cart.ts';
+import { nextSequence } from '../../src/numbering.ts';
+import { type CompletedSale, type TenderInput, completeSale } from '../../src/sale.ts';
+import type { SaleDoc } from '../protocol/docs.ts';
+import type { CountResponse } from '../protocol/wire.ts';
+import type { ProductHit, RegisterClient, RegisterIdentity, SyncStatus } from './api.ts';
+import { type RegisterDatabase, databaseName, openRegisterDatabase } from './database.ts';
+import { HqHttp } from './http.ts';
+import { type Replication, startReplication } from './replication.ts';
+import { ProductIndex } from './search-index.ts';
+import { StatusTracker } from './status.ts';
+
+export interface OpenOptions {
+  /** Another RxDB storage (tests: Dexie on fake-indexeddb). */
+  storage?: RxStorage<unknown, unknown>;
+  /** Replicate with HQ (default true). */
+  live?: boolean;
+  /** The register's clock (tests). */
+  now?: () => Date;
+}
+
+interface Meta {
+  lastSequence: number;
+  hqLastSequence: number;
+  firstSyncDone: boolean;
+}
+
+const META = 'register-meta';
+
+type Change<T> = { operation: 'INSERT' | 'UPDATE' | 'DELETE'; documentData: T; previousDocumentData?: T };
+
+/** Opens the register: its replica, its search index, and (when live) replication with HQ. */
+export async function openRegister(identity: RegisterIdentity & { lastSequence?: number }, opts: OpenOptions = {}): Promise<RegisterClient> {
+  const now = opts.now ?? (() => new Date());
+  const db: RegisterDatabase = await openRegisterDatabase(databaseName(identity.storeId, identity.registerId), opts.storage);
+
+  const metaDoc = await db.getLocal<Meta>(META);
+  let meta: Meta = {
+    lastSequence: metaDoc?.get('lastSequence') ?? 0,
+    hqLastSequence: Math.max(metaDoc?.get('hqLastSequence') ?? 0, identity.lastSequence ?? 0),
+    firstSyncDone: metaDoc?.get('firstSyncDone') ?? false,
+  };
+  const saveMeta = async (patch: Partial<Meta>): Promise<void> => {
+    meta = { ...meta, ...patch };
+    await db.upsertLocal<Meta>(META, meta);
+  };
+  await saveMeta({});
+
+  const status = new StatusTracker({ firstSync: { received: 0, total: null, done: meta.firstSyncDone } });
+
+  // ---- search index, fed from the replica and kept current ---------------------------
+  const index = new ProductIndex(identity.storeId, now);
+  for (const p of await db.products.find().exec()) index.upsertProduct(p.toJSON());
+  for (const a of await db.assortment.find({ selector: { storeId: identity.storeId } }).exec()) index.upsertAssortment(a.toJSON());
+  for (const s of await db.stock.find({ selector: { locationId: identity.storeId } }).exec()) index.upsertStock(s.toJSON());
+  const subs = [
+    db.products.$.subscribe((e) => {
+      const c = e as unknown as Change<Parameters<ProductIndex['upsertProduct']>[0]>;
+      if (c.operation === 'DELETE') index.removeProduct(c.documentData.id);
+      else index.upsertProduct(c.documentData);
+    }),
+    db.assortment.$.subscribe((e) => {
+      const c = e as unknown as Change<Parameters<ProductIndex['upsertAssortment']>[0]>;
+      if (c.operation === 'DELETE') index.removeAssortment(c.documentData.id);
+      else index.upsertAssortment(c.documentData);
+    }),
+    db.stock.$.subscribe((e) => {
+      const c = e as unknown as Change<Parameters<ProductIndex['upsertStock']>[0]>;
+      if (c.operation === 'DELETE') index.removeStock(c.documentData);
+      else index.upsertStock(c.documentData);
+    }),
+  ];
+
+  // ---- counts for the status line ---------------------------------------------------
+  let salesCount = 0;
+  let ackCount = 0;
+  let refusedCount = 0;
+  const updatePending = (): void => status.update({ pending: Math.max(0, salesCount - ackCount), refused: refusedCount });
+  subs.push(
+    db.sales.count().$.subscribe((n) => {
+      salesCount = n;
+      updatePending();
+    }),
+    db.acks.count().$.subscribe((n) => {
+      ackCount = n;
+      updatePending();
+    }),
+    db.acks.count({ selector: { status: { $ne: 'ok' } } }).$.subscribe((n) => {
+      refusedCount = n;
+      updatePending();
+    }),
+    db.products.count().$.subscribe((received) => {
+      status.update({ firstSync: { ...status.get().firstSync, received } });
+    }),
+  );
+
+  // ---- replication --------------------------------------------------------------------
+  const http = new HqHttp(identity.hqUrl, identity.registerToken, {
+    onReachable: () => status.reachable(now()),
+    onUnreachable: () => status.unreachable(now()),
+  });
+  let replication: Replication | null = null;
+  if (opts.live !== false) {
+    replication = startReplication(db, http, status, true);
+    const fetchTotal = async (): Promise<void> => {
+      for (let attempt = 0; !status.get().firstSync.done; attempt++) {
+        try {
+          const { total } = await http.get<CountResponse>('/api/replication/products/count');
+          status.update({ firstSync: { ...status.get().firstSync, total } });
+          return;
+        } catch {
+          await new Promise((r) => setTimeout(r, Math.min(5000, 500 * 2 ** attempt)));
+        }
+      }
+    };
+    void fetchTotal();
+    void replication.awaitInitial().then(async () => {
+      await saveMeta({ firstSyncDone: true });
+      status.update({ firstSync: { ...status.get().firstSync, done: true } });
+    });
+  }
+
+  // ---- selling ----------------------------------------------------------------------
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = queue.then(fn, fn);
+    queue = run.catch(() => undefined);
+    return run;
+  };
+
+  const client: RegisterClient = {
+    identity: { hqUrl: identity.hqUrl, storeId: identity.storeId, registerId: identity.registerId, registerToken: identity.registerToken },
+
+    async searchProducts(query: string, limit = 20): Promise<ProductHit[]> {
+      return index.search(query, limit, true);
+    },
+
+    async findByCode(code: string): Promise<ProductHit | null> {
+      return index.findByCode(code);
+    },
+
+    completeSale(cart: Cart, tenders: readonly TenderInput[], operatorId: string): Promise<CompletedSale> {
+      return serial(async () => {
+        // Reserve the number first: a crash after this leaves a gap, never a duplicate.
+        const seq = nextSequence(meta.lastSequence, meta.hqLastSequence);
+        const sale = completeSale(cart, tenders, {
+          storeId: identity.storeId,
+          registerId: identity.registerId,
+          seq,
+          createdAt: now().toISOString(),
+          operatorId,
+        });
+        await saveMeta({ lastSequence: seq });
+        // One document, one write: the sale is there whole or not at all.
+        await db.sales.insert(sale);
+        return sale;
+      });
+    },
+
+    async recentSales(limit = 20): Promise<CompletedSale[]> {
+      const docs = await db.sales.find({ sort: [{ id: 'desc' }], limit }).exec();
+      return docs.map((d) => d.toJSON() as unknown as SaleDoc).map(({ _deleted: _d, ...sale }) => sale as CompletedSale);
+    },
+
+    getStatus: (): SyncStatus => status.get(),
+    subscribeStatus: (listener) => status.subscribe(listener),
+
+    async syncNow() {
+      await replication?.syncNow();
+    },
+
+    async close() {
+      for (const s of subs) s.unsubscribe();
+      await replication?.stop();
+      await queue;
+      await db.close();
+    },
+  };
+  return client;
+}

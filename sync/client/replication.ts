@@ -1,0 +1,201 @@
+import { Subject } from 'rxjs';
+import type { RxReplicationPullStreamItem } from 'rxdb';
+import { type RxReplicationState, replicateRxCollection } from 'rxdb/plugins/replication';
+import { PULL_COLLECTIONS, type PullCollection } from '../protocol/docs.ts';
+import type { Checkpoint, ErrorBody, PullResponse } from '../protocol/wire.ts';
+import type { RegisterDatabase } from './database.ts';
+import { HqResponseError, type HqHttp } from './http.ts';
+import type { AckDoc } from './schemas.ts';
+import type { StatusTracker } from './status.ts';
+
+const PULL_BATCH = 1000;
+const PUSH_BATCH = 100;
+const RETRY_MS = 3000;
+
+export interface Replication {
+  states: RxReplicationState<unknown, unknown>[];
+  /** Pull everything and push everything now. */
+  syncNow(): Promise<void>;
+  /** Resolves when every pull has caught up once (the first sync). */
+  awaitInitial(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Wires the register's replica to HQ with RxDB's replication protocol:
+ *  - master data (stores, products, assortment, stock) is pulled by checkpoint {xid, id};
+ *  - sales are pushed; HQ's answer for each is written to `acks` before the push handler
+ *    returns, so a crash in between re-pushes (HQ's insert is idempotent) instead of losing it;
+ *  - one server-sent-events stream says "pull now"; every (re)connect answers with RESYNC, so a
+ *    change missed while disconnected is still pulled.
+ */
+export function startReplication(db: RegisterDatabase, http: HqHttp, status: StatusTracker, live = true): Replication {
+  const streams = new Map<PullCollection, Subject<RxReplicationPullStreamItem<unknown, Checkpoint>>>();
+  const states: RxReplicationState<unknown, unknown>[] = [];
+
+  for (const name of PULL_COLLECTIONS) {
+    const stream = new Subject<RxReplicationPullStreamItem<unknown, Checkpoint>>();
+    streams.set(name, stream);
+    const state = replicateRxCollection<unknown, Checkpoint>({
+      // RxDB's collection type is invariant in the document type; the handlers below produce
+      // exactly the collection's documents, so the cast is safe.
+      collection: db[name] as never,
+      replicationIdentifier: `kassa-pull-${name}-${http.baseUrl}`,
+      live,
+      retryTime: RETRY_MS,
+      waitForLeadership: false,
+      autoStart: true,
+      pull: {
+        batchSize: PULL_BATCH,
+        stream$: stream.asObservable(),
+        handler: async (checkpoint: Checkpoint | undefined, batchSize: number) => {
+          const q = new URLSearchParams({ limit: String(batchSize) });
+          if (checkpoint) {
+            q.set('xid', checkpoint.xid);
+            q.set('id', checkpoint.id);
+          }
+          const res = await http.get<PullResponse>(`/api/replication/${name}/pull?${q}`);
+          return {
+            documents: res.documents as unknown[] as never[],
+            checkpoint: (res.checkpoint ?? checkpoint) as Checkpoint,
+          };
+        },
+      },
+    });
+    states.push(state as RxReplicationState<unknown, unknown>);
+  }
+
+  const writeAcks = async (acks: AckDoc[]): Promise<void> => {
+    if (acks.length) await db.acks.bulkUpsert(acks);
+  };
+
+  const pushSales = async (rows: { newDocumentState: unknown; assumedMasterState?: unknown }[]): Promise<void> => {
+    const at = new Date().toISOString();
+    const ids = rows.map((r) => (r.newDocumentState as { id: string }).id);
+    try {
+      const conflicts = await http.post<{ id: string }[]>(
+        '/api/replication/sales/push',
+        rows.map((r) => ({ newDocumentState: r.newDocumentState, assumedMasterState: r.assumedMasterState ?? null })),
+      );
+      const conflicting = new Set(conflicts.map((c) => c.id));
+      await writeAcks(
+        ids.map((id) => ({
+          id,
+          collection: 'sales',
+          status: conflicting.has(id) ? 'conflict' : 'ok',
+          message: conflicting.has(id) ? `HQ already holds another sale numbered ${id}; this one is kept here for the manager` : '',
+          at,
+        })),
+      );
+      if (conflicting.size) status.update({ lastError: `HQ holds other sales under ${[...conflicting].join(', ')}` });
+    } catch (e) {
+      // A refusal (bad record, wrong store) will not get better by retrying: find the refused
+      // record(s), keep them here with HQ's reason, and let the rest of the queue go on.
+      if (e instanceof HqResponseError && e.status >= 400 && e.status < 500 && e.status !== 401 && e.status !== 429) {
+        if (rows.length > 1) {
+          for (const row of rows) await pushSales([row]);
+          return;
+        }
+        const body: ErrorBody = e.body;
+        status.update({ lastError: `HQ refused sale ${ids[0]}: ${e.message}` });
+        await writeAcks([{ id: ids[0] ?? '', collection: 'sales', status: 'refused', message: `${body.error}: ${e.message}`, at }]);
+        return;
+      }
+      if (e instanceof HqResponseError && e.status === 401) {
+        status.update({ lastError: `HQ refused this register's token: ${e.message}` });
+      }
+      throw e;
+    }
+  };
+
+  const salesState = replicateRxCollection<unknown, unknown>({
+    collection: db.sales as never,
+    replicationIdentifier: `kassa-push-sales-${http.baseUrl}`,
+    live,
+    retryTime: RETRY_MS,
+    waitForLeadership: false,
+    autoStart: true,
+    push: {
+      batchSize: PUSH_BATCH,
+      // Sales are immutable: HQ's conflicts are recorded in `acks` and never returned to RxDB,
+      // so no conflict handler can ever overwrite a completed sale on the register.
+      handler: async (rows) => {
+        await pushSales(rows);
+        status.update({ lastSyncAt: new Date().toISOString() });
+        return [];
+      },
+    },
+  });
+  states.push(salesState as RxReplicationState<unknown, unknown>);
+
+  for (const s of states) {
+    s.error$.subscribe((err) => {
+      const cause = (err as { parameters?: { errors?: unknown[] } }).parameters?.errors?.[0];
+      if (cause instanceof HqResponseError) status.update({ lastError: cause.message });
+    });
+  }
+
+  // ---- the live stream ----------------------------------------------------------------
+  const abort = new AbortController();
+  const resyncAll = (): void => {
+    for (const s of streams.values()) s.next('RESYNC');
+    for (const s of states) s.reSync();
+  };
+  const streamLoop = async (): Promise<void> => {
+    let backoff = 1000;
+    while (!abort.signal.aborted) {
+      try {
+        const res = await fetch(http.url('/api/replication/stream'), { headers: http.headers(), signal: abort.signal });
+        if (!res.ok || !res.body) throw new Error(`stream answered ${res.status}`);
+        status.reachable();
+        backoff = 1000;
+        resyncAll();
+        const reader = res.body.getReader();
+        const decoder = new TextDecoder();
+        let buffer = '';
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          buffer += decoder.decode(value, { stream: true });
+          let cut: number;
+          while ((cut = buffer.indexOf('\n\n')) >= 0) {
+            const event = buffer.slice(0, cut);
+            buffer = buffer.slice(cut + 2);
+            const type = /^event: (.*)$/m.exec(event)?.[1];
+            if (type !== 'change') continue;
+            const data = /^data: (.*)$/m.exec(event)?.[1] ?? '{}';
+            let names: string[] = [];
+            try {
+              names = (JSON.parse(data) as { collections?: string[] }).collections ?? [];
+            } catch {
+              names = [];
+            }
+            for (const n of names.length ? names : [...streams.keys()]) streams.get(n as PullCollection)?.next('RESYNC');
+          }
+        }
+        throw new Error('stream closed');
+      } catch {
+        if (abort.signal.aborted) return;
+        status.unreachable();
+      }
+      await new Promise((r) => setTimeout(r, backoff));
+      backoff = Math.min(backoff * 2, 5000);
+    }
+  };
+  if (live) void streamLoop();
+
+  return {
+    states,
+    async syncNow() {
+      resyncAll();
+      await Promise.all(states.map((s) => s.awaitInSync()));
+    },
+    async awaitInitial() {
+      await Promise.all(states.map((s) => s.awaitInitialReplication()));
+    },
+    async stop() {
+      abort.abort();
+      await Promise.all(states.map((s) => s.cancel()));
+    },
+  };
+}

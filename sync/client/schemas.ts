@@ -1,0 +1,120 @@
+import type { RxJsonSchema } from 'rxdb';
+import type { AssortmentDoc, ProductDoc, SaleDoc, StockDoc, StoreDoc } from '../protocol/docs.ts';
+
+/**
+ * The register's collections. Schemas are versioned from the start: a change to a schema bumps
+ * its `version` and adds a migration strategy in database.ts (MIGRATIONS), so a register keeps
+ * its unsent records across an update.
+ *
+ * Six collections, well under RxDB's open-source limit of 13.
+ */
+
+type Doc<T> = Omit<T, '_deleted'>;
+
+/** Local only: HQ's answer for each record this register pushed. */
+export interface AckDoc {
+  id: string;
+  collection: 'sales';
+  /** ok: stored at HQ; conflict: HQ holds another body under this id; refused: HQ rejected it (message says why). */
+  status: 'ok' | 'conflict' | 'refused';
+  message: string;
+  at: string;
+}
+
+const id = { type: 'string', maxLength: 64 } as const;
+
+export const storeSchema: RxJsonSchema<Doc<StoreDoc>> = {
+  version: 0,
+  primaryKey: 'id',
+  type: 'object',
+  properties: {
+    id,
+    name: { type: 'string' },
+    town: { type: 'string' },
+    kind: { type: 'string' },
+    registers: { type: 'array', items: { type: 'string' } },
+  },
+  required: ['id', 'name', 'town', 'kind', 'registers'],
+};
+
+export const productSchema: RxJsonSchema<Doc<ProductDoc>> = {
+  version: 0,
+  primaryKey: 'id',
+  type: 'object',
+  properties: {
+    id,
+    itemNumber: { type: 'string' },
+    barcode: { type: ['string', 'null'] },
+    name: { type: 'string' },
+    category: { type: 'string' },
+    priceCents: { type: 'integer' },
+    vat: { type: 'string' },
+  },
+  required: ['id', 'itemNumber', 'name', 'category', 'priceCents', 'vat'],
+};
+
+export const assortmentSchema: RxJsonSchema<Doc<AssortmentDoc>> = {
+  version: 0,
+  primaryKey: 'id',
+  type: 'object',
+  properties: {
+    id,
+    storeId: { type: 'string' },
+    productId: { type: 'string' },
+    validFrom: { type: 'string' },
+    validTo: { type: ['string', 'null'] },
+  },
+  required: ['id', 'storeId', 'productId', 'validFrom'],
+};
+
+export const stockSchema: RxJsonSchema<Doc<StockDoc>> = {
+  version: 0,
+  primaryKey: 'id',
+  type: 'object',
+  properties: {
+    id,
+    locationId: { type: 'string' },
+    productId: { type: 'string' },
+    onHand: { type: 'integer' },
+    reserved: { type: 'integer' },
+    asOf: { type: 'string' },
+  },
+  required: ['id', 'locationId', 'productId', 'onHand', 'reserved', 'asOf'],
+};
+
+export const saleSchema: RxJsonSchema<Doc<SaleDoc>> = {
+  version: 0,
+  primaryKey: 'id',
+  type: 'object',
+  properties: {
+    id: { type: 'string', maxLength: 40 },
+    receiptNo: { type: 'string' },
+    storeId: { type: 'string' },
+    registerId: { type: 'string' },
+    seq: { type: 'integer' },
+    createdAt: { type: 'string' },
+    operatorId: { type: 'string' },
+    lines: { type: 'array', items: { type: 'object' } },
+    totalCents: { type: 'integer' },
+    roundingCents: { type: 'integer' },
+    payableCents: { type: 'integer' },
+    changeCents: { type: 'integer' },
+    vat: { type: 'array', items: { type: 'object' } },
+    tenders: { type: 'array', items: { type: 'object' } },
+  },
+  required: ['id', 'receiptNo', 'storeId', 'registerId', 'seq', 'createdAt', 'lines', 'totalCents', 'tenders'],
+};
+
+export const ackSchema: RxJsonSchema<AckDoc> = {
+  version: 0,
+  primaryKey: 'id',
+  type: 'object',
+  properties: {
+    id: { type: 'string', maxLength: 64 },
+    collection: { type: 'string' },
+    status: { type: 'string' },
+    message: { type: 'string' },
+    at: { type: 'string' },
+  },
+  required: ['id', 'collection', 'status', 'message', 'at'],
+};

@@ -1,0 +1,180 @@
+import { type AssortmentLine, lineValidOn, localDay } from '../../src/assortment.ts';
+import type { ProductDoc, StockDoc } from '../protocol/docs.ts';
+import type { ProductHit } from './api.ts';
+
+type Product = Omit<ProductDoc, '_deleted'>;
+type Stock = Omit<StockDoc, '_deleted'>;
+
+/** Lowercase and without accents: "Crème Brûlée" → "creme brulee". */
+export function normalize(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase();
+}
+
+export function tokens(text: string): string[] {
+  return normalize(text)
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+}
+
+/**
+ * The register's in-memory search index over its replica: exact lookups by barcode and item
+ * number, and name search where every word typed is the prefix of a word of the name, in any
+ * order. Kept current from the replica's change streams; the word list is re-sorted lazily
+ * on the first search after a change. Assortment is evaluated on the register's local day, so
+ * the answer changes at midnight without a sync.
+ */
+export class ProductIndex {
+  private readonly products = new Map<string, Product>();
+  private readonly byBarcode = new Map<string, string>();
+  private readonly byItemNumber = new Map<string, string>();
+  private readonly assortmentLines = new Map<string, AssortmentLine & { id: string }>();
+  private readonly stockHere = new Map<string, number>();
+  /** Sorted "word\u0000productId" keys; rebuilt when dirty. */
+  private words: string[] = [];
+  private wordsDirty = false;
+  private carriedDay = '';
+  private carried = new Set<string>();
+  private carriedDirty = true;
+
+  constructor(
+    private readonly storeId: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  get size(): number {
+    return this.products.size;
+  }
+
+  upsertProduct(p: Product): void {
+    const old = this.products.get(p.id);
+    if (old?.barcode) this.byBarcode.delete(old.barcode);
+    if (old) this.byItemNumber.delete(old.itemNumber);
+    this.products.set(p.id, p);
+    if (p.barcode) this.byBarcode.set(p.barcode, p.id);
+    this.byItemNumber.set(p.itemNumber, p.id);
+    this.wordsDirty = true;
+  }
+
+  removeProduct(id: string): void {
+    const old = this.products.get(id);
+    if (!old) return;
+    if (old.barcode) this.byBarcode.delete(old.barcode);
+    this.byItemNumber.delete(old.itemNumber);
+    this.products.delete(id);
+    this.wordsDirty = true;
+  }
+
+  upsertAssortment(line: AssortmentLine & { id: string }): void {
+    this.assortmentLines.set(line.id, line);
+    this.carriedDirty = true;
+  }
+
+  removeAssortment(id: string): void {
+    this.assortmentLines.delete(id);
+    this.carriedDirty = true;
+  }
+
+  upsertStock(s: Stock): void {
+    if (s.locationId === this.storeId) this.stockHere.set(s.productId, s.onHand);
+  }
+
+  removeStock(s: Pick<Stock, 'locationId' | 'productId'>): void {
+    if (s.locationId === this.storeId) this.stockHere.delete(s.productId);
+  }
+
+  /** Products this store carries today. */
+  private carriedToday(): Set<string> {
+    const day = localDay(this.now());
+    if (this.carriedDirty || day !== this.carriedDay) {
+      const set = new Set<string>();
+      for (const line of this.assortmentLines.values()) {
+        if (line.storeId === this.storeId && lineValidOn(line, day)) set.add(line.productId);
+      }
+      this.carried = set;
+      this.carriedDay = day;
+      this.carriedDirty = false;
+    }
+    return this.carried;
+  }
+
+  private hit(p: Product): ProductHit {
+    return { ...p, inAssortment: this.carriedToday().has(p.id), onHandHere: this.stockHere.get(p.id) ?? null };
+  }
+
+  /** Exact barcode or item number: the scanner's lookup. Finds any released product. */
+  findByCode(code: string): ProductHit | null {
+    const c = code.trim();
+    const id = this.byBarcode.get(c) ?? this.byItemNumber.get(c);
+    const p = id ? this.products.get(id) : undefined;
+    return p ? this.hit(p) : null;
+  }
+
+  private sortedWords(): string[] {
+    if (this.wordsDirty) {
+      const list: string[] = [];
+      for (const p of this.products.values()) {
+        for (const w of new Set(tokens(p.name))) list.push(`${w}\u0000${p.id}`);
+      }
+      list.sort();
+      this.words = list;
+      this.wordsDirty = false;
+    }
+    return this.words;
+  }
+
+  /** Ids of products with a name word starting with `prefix`. */
+  private idsWithPrefix(prefix: string): Set<string> {
+    const words = this.sortedWords();
+    let lo = 0;
+    let hi = words.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((words[mid] as string) < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    const ids = new Set<string>();
+    for (let i = lo; i < words.length; i++) {
+      const w = words[i] as string;
+      if (!w.startsWith(prefix)) break;
+      ids.add(w.slice(w.indexOf('\u0000') + 1));
+    }
+    return ids;
+  }
+
+  /**
+   * Search by name words, item number or barcode. With `onlyAssortment`, only products this
+   * store carries today; an exact code match is always shown first.
+   */
+  search(query: string, limit = 20, onlyAssortment = true): ProductHit[] {
+    const q = query.trim();
+    if (!q) return [];
+    const results: ProductHit[] = [];
+    const exact = this.findByCode(q);
+    if (exact && (!onlyAssortment || exact.inAssortment)) results.push(exact);
+    const words = tokens(q);
+    if (words.length === 0) return results;
+    // Start from the rarest word's candidates, then require every other word.
+    const sets = words.map((w) => this.idsWithPrefix(w)).sort((a, b) => a.size - b.size);
+    const [first, ...rest] = sets;
+    if (!first) return results;
+    const carried = this.carriedToday();
+    const matches: Product[] = [];
+    for (const id of first) {
+      if (onlyAssortment && !carried.has(id)) continue;
+      if (exact && exact.id === id) continue;
+      if (rest.every((s) => s.has(id))) {
+        const p = this.products.get(id);
+        if (p) matches.push(p);
+      }
+    }
+    matches.sort((a, b) => a.name.localeCompare(b.name, 'nl') || a.id.localeCompare(b.id));
+    for (const p of matches) {
+      if (results.length >= limit) break;
+      results.push(this.hit(p));
+    }
+    return results;
+  }
+}

@@ -1,0 +1,45 @@
+import type { SyncStatus } from './api.ts';
+
+/** Holds the register's sync status and tells subscribers when it changes. */
+export class StatusTracker {
+  private status: SyncStatus;
+  private readonly listeners = new Set<(s: SyncStatus) => void>();
+
+  constructor(initial: Partial<SyncStatus> = {}) {
+    this.status = {
+      online: false,
+      offlineSince: null,
+      pending: 0,
+      refused: 0,
+      lastSyncAt: null,
+      firstSync: { received: 0, total: null, done: false },
+      lastError: null,
+      ...initial,
+    };
+  }
+
+  get(): SyncStatus {
+    return this.status;
+  }
+
+  update(patch: Partial<SyncStatus>): void {
+    const next = { ...this.status, ...patch };
+    if (JSON.stringify(next) === JSON.stringify(this.status)) return;
+    this.status = next;
+    for (const l of this.listeners) l(next);
+  }
+
+  reachable(at = new Date()): void {
+    this.update({ online: true, offlineSince: null, lastSyncAt: at.toISOString() });
+  }
+
+  unreachable(at = new Date()): void {
+    if (!this.status.online && this.status.offlineSince) return;
+    this.update({ online: false, offlineSince: this.status.offlineSince ?? at.toISOString() });
+  }
+
+  subscribe(listener: (s: SyncStatus) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
