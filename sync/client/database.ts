@@ -48,6 +48,8 @@ export async function openRegisterDatabase(name: string, storage?: RxStorage<unk
     multiInstance: false,
     eventReduce: true,
     closeDuplicates: true,
+    // The refused-records count filters acks by status; acks stay small, so a scan is fine.
+    allowSlowCount: true,
   });
   await db.addCollections({
     stores: { schema: storeSchema, migrationStrategies: MIGRATIONS.stores },
