@@ -57,6 +57,8 @@ export interface RegisterClient {
    * Throws (and writes nothing) when the cart or tenders do not make a complete sale.
    */
   completeSale(cart: Cart, tenders: readonly TenderInput[], operatorId: string): Promise<CompletedSale>;
+  /** This register's own store, from the replica (null before the first sync). */
+  store(): Promise<StoreDoc | null>;
   /** This register's sales, newest first. */
   recentSales(limit?: number): Promise<CompletedSale[]>;
   getStatus(): SyncStatus;

@@ -2,7 +2,7 @@ import type { RxStorage } from 'rxdb';
 import type { Cart } from '../../src/cart.ts';
 import { nextSequence } from '../../src/numbering.ts';
 import { type CompletedSale, type TenderInput, completeSale } from '../../src/sale.ts';
-import type { SaleDoc } from '../protocol/docs.ts';
+import type { SaleDoc, StoreDoc } from '../protocol/docs.ts';
 import type { CountResponse } from '../protocol/wire.ts';
 import type { ProductHit, RegisterClient, RegisterIdentity, SyncStatus } from './api.ts';
 import { type RegisterDatabase, databaseName, openRegisterDatabase } from './database.ts';
@@ -156,6 +156,11 @@ export async function openRegister(identity: RegisterIdentity & { lastSequence?:
         await db.sales.insert(sale);
         return sale;
       });
+    },
+
+    async store() {
+      const doc = await db.stores.findOne(identity.storeId).exec();
+      return doc ? ({ ...doc.toJSON(), _deleted: false } as StoreDoc) : null;
     },
 
     async recentSales(limit = 20): Promise<CompletedSale[]> {

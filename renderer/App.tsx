@@ -1,0 +1,106 @@
+import { useCallback, useEffect, useState } from 'react';
+import { openRegister } from '../sync/client/index.ts';
+import type { RegisterIdentity } from '../sync/client/index.ts';
+import { getHost } from './bridge/index.ts';
+import type { RegisterConfig } from './bridge/types.ts';
+import { t } from './i18n.ts';
+import { Enrol } from './screens/Enrol.tsx';
+import { FirstSync } from './screens/FirstSync.tsx';
+import { Receipt } from './screens/Receipt.tsx';
+import { Sell } from './screens/Sell.tsx';
+import { StatusLine } from './screens/StatusLine.tsx';
+import { useSale, useSession } from './state.ts';
+
+const host = getHost();
+
+function identityOf(c: RegisterConfig): RegisterIdentity | null {
+  return c.hqUrl && c.storeId && c.registerId && c.registerToken
+    ? { hqUrl: c.hqUrl, storeId: c.storeId, registerId: c.registerId, registerToken: c.registerToken }
+    : null;
+}
+
+export function App() {
+  const [config, setConfig] = useState<RegisterConfig | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [storeName, setStoreName] = useState('');
+  const { client, status, setClient, setStatus } = useSession();
+  const receipt = useSale((s) => s.receipt);
+
+  useEffect(() => {
+    void host.readConfig().then(setConfig, (e: unknown) => setError(String(e)));
+  }, []);
+
+  const open = useCallback(
+    async (identity: RegisterIdentity & { lastSequence?: number }) => {
+      try {
+        const c = await openRegister(identity);
+        c.subscribeStatus(setStatus);
+        setClient(c);
+        const store = await c.store();
+        setStoreName(store ? `${store.name}, ${store.town}` : `Store ${identity.storeId}`);
+      } catch (e) {
+        setError(`The register's database could not be opened: ${(e as Error).message}`);
+      }
+    },
+    [setClient, setStatus],
+  );
+
+  useEffect(() => {
+    const identity = config ? identityOf(config) : null;
+    if (identity && !client) void open(identity);
+  }, [config, client, open]);
+
+  const onEnrolled = useCallback(
+    async (enrolled: RegisterIdentity & { lastSequence: number }) => {
+      // The enrolment token is used once; the register keeps only its own token.
+      const next: RegisterConfig = {
+        hqUrl: enrolled.hqUrl,
+        storeId: enrolled.storeId,
+        registerId: enrolled.registerId,
+        registerToken: enrolled.registerToken,
+      };
+      await host.writeConfig(next);
+      await open(enrolled);
+      setConfig(next);
+    },
+    [open],
+  );
+
+  let screen;
+  if (error) {
+    screen = (
+      <main className="panel narrow">
+        <h1>{t.appTitle}</h1>
+        <p role="alert" className="error">
+          {error}
+        </p>
+      </main>
+    );
+  } else if (!config) {
+    screen = <main className="panel narrow">Loading…</main>;
+  } else if (!identityOf(config)) {
+    screen = <Enrol preset={config} onEnrolled={(i) => void onEnrolled(i)} />;
+  } else if (!client || !status) {
+    screen = <main className="panel narrow">Opening the register…</main>;
+  } else if (!status.firstSync.done) {
+    screen = <FirstSync />;
+  } else if (receipt) {
+    screen = <Receipt sale={receipt} storeName={storeName} />;
+  } else {
+    screen = <Sell />;
+  }
+
+  return (
+    <div className="app">
+      <header className="topbar no-print">
+        <strong>{t.appTitle}</strong>
+        {client && <span>{storeName || client.identity.storeId}</span>}
+        {client && <span>Register {client.identity.registerId}</span>}
+      </header>
+      {screen}
+      <div className="no-print">
+        <StatusLine />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,207 @@
+import { type KeyboardEvent, useEffect, useRef, useState } from 'react';
+import { cartTotals, lineAmount } from '../../src/cart.ts';
+import { vatLabel } from '../../src/vat.ts';
+import type { ProductHit } from '../../sync/client/index.ts';
+import { euro } from '../format.ts';
+import { t } from '../i18n.ts';
+import { createWedgeDetector } from '../scanner.ts';
+import { useSale, useSession } from '../state.ts';
+import { Payment } from './Payment.tsx';
+
+const CODE = /^\d{6,14}$/;
+
+export function Sell() {
+  const client = useSession((s) => s.client);
+  const { cart, payment, message, add, setQuantity, remove, openPayment, say } = useSale();
+  const [query, setQuery] = useState('');
+  const [results, setResults] = useState<ProductHit[]>([]);
+  const [active, setActive] = useState(0);
+  const searchRef = useRef<HTMLInputElement>(null);
+  const totals = cartTotals(cart);
+
+  const addByCode = async (code: string): Promise<void> => {
+    if (!client) return;
+    const hit = await client.findByCode(code);
+    if (hit) add(hit);
+    else say(t.unknownBarcode(code));
+  };
+
+  // Type-ahead search of the store's assortment.
+  useEffect(() => {
+    if (!client) return;
+    let live = true;
+    const timer = setTimeout(() => {
+      void client.searchProducts(query, 20).then((r) => {
+        if (live) {
+          setResults(r);
+          setActive(0);
+        }
+      });
+    }, 60);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [client, query]);
+
+  // The scanner works anywhere on the screen; shortcuts for the frequent actions.
+  useEffect(() => {
+    const wedge = createWedgeDetector();
+    const onKey = (e: globalThis.KeyboardEvent): void => {
+      if (e.key === 'F2') {
+        e.preventDefault();
+        searchRef.current?.focus();
+        return;
+      }
+      if (e.key === 'F8' || e.key === 'F9') {
+        e.preventDefault();
+        openPayment(e.key === 'F8' ? 'cash' : 'card');
+        return;
+      }
+      const inSearch = e.target === searchRef.current;
+      const inOtherField = !inSearch && e.target instanceof HTMLElement && e.target.closest('input, select, textarea') !== null;
+      if (inOtherField || payment) {
+        wedge.reset();
+        return;
+      }
+      const code = wedge.key(e.key, e.timeStamp);
+      if (code && !inSearch) {
+        e.preventDefault();
+        void addByCode(code);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  });
+
+  const onSearchKey = (e: KeyboardEvent<HTMLInputElement>): void => {
+    if (e.key === 'ArrowDown') {
+      e.preventDefault();
+      setActive((a) => Math.min(a + 1, results.length - 1));
+    } else if (e.key === 'ArrowUp') {
+      e.preventDefault();
+      setActive((a) => Math.max(a - 1, 0));
+    } else if (e.key === 'Enter') {
+      e.preventDefault();
+      const q = query.trim();
+      if (CODE.test(q)) void addByCode(q);
+      else if (results[active]) add(results[active]);
+      setQuery('');
+    }
+  };
+
+  return (
+    <main className="sell">
+      <section className="search" aria-label={t.results}>
+        <label className="search-label">
+          {t.searchLabel} <kbd>F2</kbd>
+          <input
+            ref={searchRef}
+            type="search"
+            value={query}
+            placeholder={t.searchPlaceholder}
+            onChange={(e) => setQuery(e.target.value)}
+            onKeyDown={onSearchKey}
+            autoFocus
+          />
+        </label>
+        {query.trim() && results.length === 0 && <p className="muted">{t.noResults} “{query}”.</p>}
+        <ul className="results">
+          {results.map((p, i) => (
+            <li key={p.id} className={i === active ? 'active' : ''}>
+              <button type="button" onClick={() => add(p)} aria-label={`${t.add} ${p.name}`}>
+                <span className="name">{p.name}</span>
+                <span className="meta">
+                  {p.itemNumber} · {p.barcode ?? '—'} · {p.onHandHere ?? '?'} {t.onHand}
+                </span>
+                <span className="price">{euro(p.priceCents)}</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      </section>
+
+      <section className="cart" aria-label={t.cart}>
+        <h2>{t.cart}</h2>
+        {message && (
+          <p role="alert" className="error">
+            {message}
+          </p>
+        )}
+        {cart.lines.length === 0 ? (
+          <p className="muted">{t.emptyCart}</p>
+        ) : (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t.product}</th>
+                <th scope="col">{t.quantity}</th>
+                <th scope="col">{t.price}</th>
+                <th scope="col">{t.amount}</th>
+                <th scope="col">
+                  <span className="sr-only">Remove</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {cart.lines.map((l, i) => (
+                <tr key={l.productId}>
+                  <td>
+                    {l.name}
+                    {l.outOfAssortment && <span className="badge">{t.outOfAssortment}</span>}
+                  </td>
+                  <td className="qty">
+                    <button type="button" aria-label={`Decrease ${l.name}`} onClick={() => setQuantity(i, l.quantity - 1)} disabled={l.quantity <= 1}>
+                      −
+                    </button>
+                    <input
+                      type="number"
+                      min={1}
+                      max={9999}
+                      aria-label={`Quantity for ${l.name}`}
+                      value={l.quantity}
+                      onChange={(e) => setQuantity(i, Number(e.target.value))}
+                    />
+                    <button type="button" aria-label={`Increase ${l.name}`} onClick={() => setQuantity(i, l.quantity + 1)}>
+                      +
+                    </button>
+                  </td>
+                  <td className="num">{euro(l.unitPriceCents)}</td>
+                  <td className="num">{euro(lineAmount(l))}</td>
+                  <td>
+                    <button type="button" className="link" aria-label={`Remove ${l.name}`} onClick={() => remove(i)}>
+                      ✕
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        <dl className="totals">
+          {totals.vat.map((v) => (
+            <div key={v.vat}>
+              <dt>
+                {t.vat} {vatLabel(v.vat)} <span className="muted">over {euro(v.grossCents)}</span>
+              </dt>
+              <dd>{euro(v.vatCents)}</dd>
+            </div>
+          ))}
+          <div className="grand">
+            <dt>{t.total}</dt>
+            <dd data-testid="cart-total">{euro(totals.totalCents)}</dd>
+          </div>
+        </dl>
+        <div className="actions">
+          <button type="button" className="primary" disabled={cart.lines.length === 0} onClick={() => openPayment('cash')}>
+            {t.payCash} <kbd>F8</kbd>
+          </button>
+          <button type="button" className="primary" disabled={cart.lines.length === 0} onClick={() => openPayment('card')}>
+            {t.payCard} <kbd>F9</kbd>
+          </button>
+        </div>
+      </section>
+      {payment && <Payment kind={payment.kind} totalCents={totals.totalCents} />}
+    </main>
+  );
+}
