@@ -73,15 +73,15 @@ export function Enrol({ preset, onEnrolled }: Props) {
       <h1>{t.setupTitle}</h1>
       <p>{t.setupIntro}</p>
       <form onSubmit={submit} className="form">
-        <label>
-          {t.hqAddress}
-          <span className="row">
+        <div className="row">
+          <label className="grow">
+            {t.hqAddress}
             <input value={hqUrl} onChange={(e) => setHqUrl(e.target.value)} type="url" required />
-            <button type="button" onClick={() => void loadStores(hqUrl)}>
-              {t.loadStores}
-            </button>
-          </span>
-        </label>
+          </label>
+          <button type="button" className="align-end" onClick={() => void loadStores(hqUrl)}>
+            {t.loadStores}
+          </button>
+        </div>
         <label>
           {t.store}
           <select value={storeId} onChange={(e) => setStoreId(e.target.value)} required>
