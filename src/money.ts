@@ -82,3 +82,11 @@ export function parseCents(text: string): Cents | null {
   const frac = m[2] === undefined ? 0 : Number(m[2].padEnd(2, '0'));
   return euros * 100 + frac;
 }
+
+/** Cents as a cashier would type them, without symbol or grouping: 1250 → "12,50". */
+export function centsToInput(cents: Cents, decimal: ',' | '.' = ','): string {
+  assertCents(cents);
+  const sign = cents < 0 ? '-' : '';
+  const abs = Math.abs(cents);
+  return `${sign}${Math.floor(abs / 100)}${decimal}${String(abs % 100).padStart(2, '0')}`;
+}

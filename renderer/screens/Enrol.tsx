@@ -4,6 +4,7 @@ import type { StoreDoc } from '../../sync/protocol/docs.ts';
 import type { RegisterIdentity } from '../../sync/client/index.ts';
 import type { RegisterConfig } from '../bridge/types.ts';
 import { t } from '../i18n.ts';
+import { Field } from '../components/Field.tsx';
 
 interface Props {
   preset: RegisterConfig;
@@ -74,16 +75,14 @@ export function Enrol({ preset, onEnrolled }: Props) {
       <p>{t.setupIntro}</p>
       <form onSubmit={submit} className="form">
         <div className="row">
-          <label className="grow">
-            {t.hqAddress}
+          <Field label={t.hqAddress} className="grow">
             <input value={hqUrl} onChange={(e) => setHqUrl(e.target.value)} type="url" required />
-          </label>
+          </Field>
           <button type="button" className="align-end" onClick={() => void loadStores(hqUrl)}>
             {t.loadStores}
           </button>
         </div>
-        <label>
-          {t.store}
+        <Field label={t.store}>
           <select value={storeId} onChange={(e) => setStoreId(e.target.value)} required>
             {stores.map((s) => (
               <option key={s.id} value={s.id}>
@@ -91,9 +90,8 @@ export function Enrol({ preset, onEnrolled }: Props) {
               </option>
             ))}
           </select>
-        </label>
-        <label>
-          {t.register}
+        </Field>
+        <Field label={t.register}>
           <select value={registerId} onChange={(e) => setRegisterId(e.target.value)} required>
             {(registers ?? []).map((r) => (
               <option key={r} value={r}>
@@ -101,11 +99,10 @@ export function Enrol({ preset, onEnrolled }: Props) {
               </option>
             ))}
           </select>
-        </label>
-        <label>
-          {t.enrolmentToken}
+        </Field>
+        <Field label={t.enrolmentToken}>
           <input value={token} onChange={(e) => setToken(e.target.value)} autoComplete="off" required />
-        </label>
+        </Field>
         {error && (
           <p role="alert" className="error">
             {error}

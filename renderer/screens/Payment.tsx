@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'react';
-import { parseCents } from '../../src/money.ts';
+import { centsToInput, parseCents } from '../../src/money.ts';
 import { type TenderInput, cashDue } from '../../src/sale.ts';
 import { euro } from '../format.ts';
 import { t } from '../i18n.ts';
+import { Field } from '../components/Field.tsx';
 import { useSale, useSession } from '../state.ts';
 
 const NOTES = [500, 1000, 2000, 5000, 10000];
@@ -58,16 +59,15 @@ export function Payment({ kind, totalCents }: { kind: 'cash' | 'card'; totalCent
                 </span>
               )}
             </p>
-            <label>
-              {t.cashReceived}
+            <Field label={t.cashReceived}>
               <input value={received} onChange={(e) => setReceived(e.target.value)} inputMode="decimal" autoFocus />
-            </label>
+            </Field>
             <div className="row notes">
-              <button type="button" onClick={() => setReceived((due / 100).toFixed(2).replace('.', ','))}>
+              <button type="button" onClick={() => setReceived(centsToInput(due))}>
                 Exact
               </button>
               {NOTES.filter((n) => n >= due).slice(0, 3).map((n) => (
-                <button type="button" key={n} onClick={() => setReceived(String(n / 100))}>
+                <button type="button" key={n} onClick={() => setReceived(centsToInput(n))}>
                   {euro(n)}
                 </button>
               ))}

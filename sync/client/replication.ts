@@ -81,7 +81,7 @@ export function startReplication(db: RegisterDatabase, http: HqHttp, status: Sta
       await writeAcks(
         ids.map((id) => ({
           id,
-          collection: 'sales',
+          kind: 'sales',
           status: conflicting.has(id) ? 'conflict' : 'ok',
           message: conflicting.has(id) ? `HQ already holds another sale numbered ${id}; this one is kept here for the manager` : '',
           at,
@@ -98,7 +98,7 @@ export function startReplication(db: RegisterDatabase, http: HqHttp, status: Sta
         }
         const body: ErrorBody = e.body;
         status.update({ lastError: `HQ refused sale ${ids[0]}: ${e.message}` });
-        await writeAcks([{ id: ids[0] ?? '', collection: 'sales', status: 'refused', message: `${body.error}: ${e.message}`, at }]);
+        await writeAcks([{ id: ids[0] ?? '', kind: 'sales', status: 'refused', message: `${body.error}: ${e.message}`, at }]);
         return;
       }
       if (e instanceof HqResponseError && e.status === 401) {

@@ -14,7 +14,11 @@ type Doc<T> = Omit<T, '_deleted'>;
 /** Local only: HQ's answer for each record this register pushed. */
 export interface AckDoc {
   id: string;
-  collection: 'sales';
+  /**
+   * Which pushed collection the record belongs to. (Not called `collection`: RxDB documents
+   * already have a `collection` property, and a field of that name breaks document creation.)
+   */
+  kind: 'sales';
   /** ok: stored at HQ; conflict: HQ holds another body under this id; refused: HQ rejected it (message says why). */
   status: 'ok' | 'conflict' | 'refused';
   message: string;
@@ -111,10 +115,10 @@ export const ackSchema: RxJsonSchema<AckDoc> = {
   type: 'object',
   properties: {
     id: { type: 'string', maxLength: 64 },
-    collection: { type: 'string' },
+    kind: { type: 'string' },
     status: { type: 'string' },
     message: { type: 'string' },
     at: { type: 'string' },
   },
-  required: ['id', 'collection', 'status', 'message', 'at'],
+  required: ['id', 'kind', 'status', 'message', 'at'],
 };
