@@ -36,14 +36,25 @@ export function App() {
         const c = await openRegister(identity);
         c.subscribeStatus(setStatus);
         setClient(c);
-        const store = await c.store();
-        setStoreName(store ? `${store.name}, ${store.town}` : `Store ${identity.storeId}`);
       } catch (e) {
         setError(`The register's database could not be opened: ${(e as Error).message}`);
       }
     },
     [setClient, setStatus],
   );
+
+  // The store's name arrives with the first sync; look again whenever a sync completes.
+  const lastSyncAt = status?.lastSyncAt;
+  useEffect(() => {
+    if (!client) return;
+    let live = true;
+    void client.store().then((store) => {
+      if (live) setStoreName(store ? `${store.name}, ${store.town}` : `Store ${client.identity.storeId}`);
+    });
+    return () => {
+      live = false;
+    };
+  }, [client, lastSyncAt]);
 
   useEffect(() => {
     const identity = config ? identityOf(config) : null;

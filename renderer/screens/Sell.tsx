@@ -93,9 +93,12 @@ export function Sell() {
   return (
     <main className="sell">
       <section className="search" aria-label={t.results}>
-        <label className="search-label">
-          {t.searchLabel} <kbd>F2</kbd>
-          <input
+        <div className="search-label">
+          <label htmlFor="product-search">{t.searchLabel}</label>
+          <kbd aria-hidden="true">F2</kbd>
+        </div>
+        <input
+            id="product-search"
             ref={searchRef}
             type="search"
             value={query}
@@ -104,7 +107,6 @@ export function Sell() {
             onKeyDown={onSearchKey}
             autoFocus
           />
-        </label>
         {query.trim() && results.length === 0 && <p className="muted">{t.noResults} “{query}”.</p>}
         <ul className="results">
           {results.map((p, i) => (

@@ -61,28 +61,78 @@ export function demoLocations(): Location[] {
   ];
 }
 
+interface Kind {
+  type: string;
+  variants: readonly string[];
+  sizes: readonly string[];
+  /** Price range in cents. */
+  price: readonly [number, number];
+  /** Sizes are face values ("25 euro") and the price is that value (gift cards). */
+  faceValue?: boolean;
+}
+
 interface Family {
   category: string;
   vat: VatClass;
-  types: readonly string[];
-  variants: readonly string[];
-  sizes: readonly string[];
-  priceRange: readonly [number, number];
+  kinds: readonly Kind[];
 }
 
-const BRANDS = ['Hema', 'Blokker', 'Zwanenberg', 'Tulp', 'Dijkstra', 'Oranje', 'Polder', 'Delfts', 'Vlieland', 'Noorder', 'Brabants', 'Zeeuws', 'Veluws', 'Kroon', 'Molen', 'Gouda'];
+// Made-up house brands: the demo chain sells no real company's products.
+const BRANDS = ['Zwanenberg', 'Tulp', 'Dijkstra', 'Oranjehof', 'Polderman', 'Delfts Blauw', 'Vlieland', 'Noorderlicht', 'Brabants Huis', 'Zeeuwse Stroom', 'Veluwezoom', 'Kroonluchter', 'De Molen', 'Goudse Waag'];
 
 const FAMILIES: readonly Family[] = [
-  { category: 'Keuken/Textiel', vat: 'high', types: ['Theedoek', 'Keukendoek', 'Ovenwant', 'Schort', 'Vaatdoek'], variants: ['katoen blauw', 'katoen rood', 'linnen grijs', 'geruit groen', 'streep wit'], sizes: ['50x70', '60x65', '2 stuks', '5 stuks'], priceRange: [199, 1499] },
-  { category: 'Keuken/Koken', vat: 'high', types: ['Koekenpan', 'Braadpan', 'Steelpan', 'Wokpan', 'Snijplank', 'Garde'], variants: ['rvs', 'gietijzer', 'keramisch', 'bamboe', 'antiaanbak'], sizes: ['20 cm', '24 cm', '28 cm', '3 liter', '5 liter'], priceRange: [499, 8999] },
-  { category: 'Wonen/Decoratie', vat: 'high', types: ['Kaars', 'Vaas', 'Fotolijst', 'Kussen', 'Plaid'], variants: ['wit', 'okergeel', 'oudroze', 'donkerblauw', 'saliegroen'], sizes: ['klein', 'middel', 'groot', '40x40', '130x170'], priceRange: [149, 3999] },
-  { category: 'Verzorging/Lichaam', vat: 'high', types: ['Douchegel', 'Shampoo', 'Bodylotion', 'Handzeep', 'Deodorant'], variants: ['lavendel', 'citrus', 'sensitive', 'kokos', 'munt'], sizes: ['200 ml', '250 ml', '400 ml', '500 ml'], priceRange: [129, 899] },
-  { category: 'Levensmiddelen/Zoet', vat: 'low', types: ['Stroopwafels', 'Drop', 'Chocoladereep', 'Pepernoten', 'Speculaas'], variants: ['naturel', 'puur', 'melk', 'zoet', 'zout'], sizes: ['100 g', '200 g', '300 g', '500 g'], priceRange: [99, 599] },
-  { category: 'Levensmiddelen/Dranken', vat: 'low', types: ['Koffiebonen', 'Thee', 'Appelsap', 'Chocolademelk', 'Limonadesiroop'], variants: ['rood fruit', 'earl grey', 'troebel', 'espresso', 'framboos'], sizes: ['250 g', '500 g', '1 liter', '20 zakjes'], priceRange: [149, 1299] },
-  { category: 'Boeken/Tijdschriften', vat: 'low', types: ['Kookboek', 'Puzzelboek', 'Kleurboek', 'Agenda', 'Leesboek'], variants: ['seizoenen', 'vegetarisch', 'voor kinderen', 'Nederland', 'klassiek'], sizes: ['paperback', 'gebonden', 'A5', 'A4'], priceRange: [499, 2999] },
-  { category: 'Kantoor/Papier', vat: 'high', types: ['Schrift', 'Pen', 'Markeerstift', 'Map', 'Notitieblok'], variants: ['gelinieerd', 'geruit', 'blauw', 'zwart', 'neon'], sizes: ['A4', 'A5', '3 stuks', '10 stuks'], priceRange: [99, 1299] },
-  { category: 'Speelgoed/Spellen', vat: 'high', types: ['Puzzel', 'Bordspel', 'Knuffel', 'Bouwset', 'Kaartspel'], variants: ['dieren', 'molens', 'ruimte', 'boerderij', 'klassiek'], sizes: ['500 stukjes', '1000 stukjes', 'klein', 'groot'], priceRange: [299, 4999] },
-  { category: 'Cadeau/Waardebonnen', vat: 'zero', types: ['Cadeaukaart', 'Waardebon'], variants: ['verjaardag', 'algemeen', 'feestdagen'], sizes: ['10 euro', '25 euro', '50 euro'], priceRange: [1000, 5000] },
+  { category: 'Keuken/Textiel', vat: 'high', kinds: [
+    { type: 'Theedoek', variants: ['katoen blauw', 'linnen grijs', 'geruit groen', 'streep wit'], sizes: ['50x70 cm', '2 stuks', '5 stuks'], price: [199, 1299] },
+    { type: 'Ovenwant', variants: ['katoen rood', 'siliconen zwart', 'geruit blauw'], sizes: ['per stuk', 'set van 2'], price: [399, 1499] },
+    { type: 'Schort', variants: ['katoen naturel', 'denim', 'linnen zwart'], sizes: ['one size'], price: [999, 2499] },
+  ] },
+  { category: 'Keuken/Koken', vat: 'high', kinds: [
+    { type: 'Koekenpan', variants: ['rvs', 'gietijzer', 'keramisch', 'antiaanbak'], sizes: ['20 cm', '24 cm', '28 cm'], price: [1499, 6999] },
+    { type: 'Braadpan', variants: ['gietijzer', 'rvs', 'geëmailleerd'], sizes: ['3 liter', '5 liter'], price: [2999, 8999] },
+    { type: 'Snijplank', variants: ['bamboe', 'eiken', 'kunststof'], sizes: ['klein', 'groot', 'set van 3'], price: [499, 2999] },
+    { type: 'Garde', variants: ['rvs', 'siliconen'], sizes: ['25 cm', '30 cm'], price: [299, 999] },
+  ] },
+  { category: 'Wonen/Decoratie', vat: 'high', kinds: [
+    { type: 'Kaars', variants: ['wit', 'okergeel', 'oudroze', 'saliegroen'], sizes: ['dinerkaars 4 stuks', 'stompkaars 10 cm', 'stompkaars 15 cm'], price: [149, 999] },
+    { type: 'Vaas', variants: ['glas helder', 'keramiek wit', 'aardewerk terra'], sizes: ['klein', 'middel', 'groot'], price: [799, 3999] },
+    { type: 'Kussen', variants: ['velours donkerblauw', 'katoen wit', 'gebreid okergeel'], sizes: ['40x40 cm', '45x45 cm', '30x50 cm'], price: [999, 2999] },
+    { type: 'Plaid', variants: ['wol grijs', 'fleece saliegroen', 'katoen oudroze'], sizes: ['130x170 cm', '150x200 cm'], price: [1999, 4999] },
+  ] },
+  { category: 'Verzorging/Lichaam', vat: 'high', kinds: [
+    { type: 'Douchegel', variants: ['lavendel', 'citrus', 'sensitive', 'kokos'], sizes: ['250 ml', '500 ml'], price: [129, 699] },
+    { type: 'Shampoo', variants: ['normaal haar', 'droog haar', 'anti-roos', 'kids'], sizes: ['250 ml', '400 ml'], price: [199, 899] },
+    { type: 'Handzeep', variants: ['lavendel', 'munt', 'sensitive'], sizes: ['300 ml', 'navulling 750 ml'], price: [129, 599] },
+  ] },
+  { category: 'Levensmiddelen/Zoet', vat: 'low', kinds: [
+    { type: 'Stroopwafels', variants: ['naturel', 'karamel', 'honing'], sizes: ['8 stuks', '10 stuks', 'mini 200 g'], price: [149, 499] },
+    { type: 'Drop', variants: ['zoet', 'zout', 'dubbelzout', 'honing'], sizes: ['200 g', '400 g'], price: [129, 399] },
+    { type: 'Chocoladereep', variants: ['puur 70%', 'melk', 'wit', 'melk hazelnoot'], sizes: ['100 g', '200 g'], price: [99, 449] },
+    { type: 'Speculaas', variants: ['roomboter', 'gevuld', 'kruidig'], sizes: ['200 g', '400 g'], price: [179, 549] },
+  ] },
+  { category: 'Levensmiddelen/Dranken', vat: 'low', kinds: [
+    { type: 'Koffiebonen', variants: ['espresso', 'mild', 'donker gebrand', 'cafeïnevrij'], sizes: ['250 g', '500 g', '1 kg'], price: [399, 1499] },
+    { type: 'Thee', variants: ['earl grey', 'groen', 'rooibos', 'pepermunt'], sizes: ['20 zakjes', '40 zakjes', 'los 100 g'], price: [149, 599] },
+    { type: 'Appelsap', variants: ['troebel', 'helder', 'appel-peer'], sizes: ['1 liter', '1,5 liter'], price: [149, 399] },
+    { type: 'Limonadesiroop', variants: ['framboos', 'rood fruit', 'citroen'], sizes: ['0,75 liter', '1 liter'], price: [179, 449] },
+  ] },
+  { category: 'Boeken/Tijdschriften', vat: 'low', kinds: [
+    { type: 'Kookboek', variants: ['vegetarisch', 'Hollandse pot', 'bakken', 'seizoenen'], sizes: ['paperback', 'gebonden'], price: [1499, 3499] },
+    { type: 'Puzzelboek', variants: ['kruiswoord', 'sudoku', 'breinbrekers'], sizes: ['A5', 'A4'], price: [399, 999] },
+    { type: 'Kleurboek', variants: ['voor kinderen', 'mandala', 'dieren'], sizes: ['A4'], price: [499, 1299] },
+  ] },
+  { category: 'Kantoor/Papier', vat: 'high', kinds: [
+    { type: 'Schrift', variants: ['gelinieerd', 'geruit', 'blanco'], sizes: ['A4', 'A5', '3 stuks'], price: [99, 899] },
+    { type: 'Pen', variants: ['balpen blauw', 'balpen zwart', 'gel zwart'], sizes: ['per stuk', '4 stuks', '10 stuks'], price: [99, 1299] },
+    { type: 'Markeerstift', variants: ['geel', 'neon assorti', 'pastel'], sizes: ['per stuk', '4 stuks'], price: [129, 699] },
+  ] },
+  { category: 'Speelgoed/Spellen', vat: 'high', kinds: [
+    { type: 'Legpuzzel', variants: ['molens', 'Hollandse meesters', 'dieren', 'grachten'], sizes: ['500 stukjes', '1000 stukjes'], price: [999, 2499] },
+    { type: 'Bordspel', variants: ['klassiek', 'familie', 'strategie'], sizes: ['2-4 spelers', '2-6 spelers'], price: [1499, 4999] },
+    { type: 'Knuffel', variants: ['konijn', 'beer', 'koe', 'eend'], sizes: ['klein', 'groot'], price: [499, 2499] },
+  ] },
+  { category: 'Cadeau/Waardebonnen', vat: 'zero', kinds: [
+    { type: 'Cadeaukaart', variants: ['verjaardag', 'algemeen', 'feestdagen'], sizes: ['10 euro', '25 euro', '50 euro'], price: [1000, 5000], faceValue: true },
+  ] },
 ];
 
 const ENDINGS = [99, 49, 95, 0, 29, 75];
@@ -101,15 +151,19 @@ export function* demoProducts(opts: DemoOptions): Generator<Omit<ProductDoc, '_d
     // Dutch GS1 prefix 87, a company prefix, and the item number make barcodes unique.
     const first12 = `87${String(1_000_000_000 + i).slice(0, 10).padStart(10, '0')}`;
     const barcode = `${first12}${ean13CheckDigit(first12)}`;
-    const [lo, hi] = family.priceRange;
-    const euros = Math.floor((lo + rnd() * (hi - lo)) / 100);
+    const kind = pick(rnd, family.kinds);
+    const brand = pick(rnd, BRANDS);
+    const variant = pick(rnd, kind.variants);
+    const size = pick(rnd, kind.sizes);
+    const [lo, hi] = kind.price;
+    const euros = Math.floor((lo + Math.floor(rnd() * (hi - lo))) / 100);
     const ending = pick(rnd, ENDINGS);
-    const priceCents = Math.max(49, euros * 100 + ending);
+    const priceCents = kind.faceValue ? Number.parseInt(size, 10) * 100 : Math.max(49, euros * 100 + ending);
     yield {
       id: itemNumber,
       itemNumber,
       barcode,
-      name: `${pick(rnd, BRANDS)} ${pick(rnd, family.types)} ${pick(rnd, family.variants)} ${pick(rnd, family.sizes)}`,
+      name: `${brand} ${kind.type} ${variant} ${size}`,
       category: family.category,
       priceCents,
       vat: family.vat,
