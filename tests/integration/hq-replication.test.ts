@@ -156,10 +156,9 @@ describe.each(backends)('HQ replication on $name', (backend) => {
       { name: 'float amount', body: pushRows([{ ...good, totalCents: 12.5 }]), field: '[0].newDocumentState.totalCents' },
       { name: 'negative quantity', body: pushRows([{ ...good, lines: good.lines.map((l) => ({ ...l, quantity: -1 })) }]), field: /^\[0\]\.newDocumentState\.lines/ },
       { name: 'totals that do not add up', body: pushRows([{ ...good, totalCents: good.totalCents + 1 }]), field: /^\[0\]\.newDocumentState\./ },
-      { name: 'unknown field', body: pushRows([{ ...good, discount: 5 }]), field: /^\[0\]\.newDocumentState/ },
+      { name: 'unknown field', body: pushRows([{ ...good, discount: 5 } as typeof good]), field: /^\[0\]\.newDocumentState/ },
       { name: 'receipt number of another register', body: pushRows([{ ...good, receiptNo: '1001-02-000010', id: '1001-02-000010' }]), field: /^\[0\]\.newDocumentState\./ },
     ];
-    for (const c of [good]) expect(c.seq).toBe(10);
     for (const c of cases) {
       const res = await call('POST', '/api/replication/sales/push', {
         token: token1001,
