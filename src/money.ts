@@ -80,7 +80,9 @@ export function parseCents(text: string): Cents | null {
   if (!m) return null;
   const euros = Number(m[1]);
   const frac = m[2] === undefined ? 0 : Number(m[2].padEnd(2, '0'));
-  return euros * 100 + frac;
+  const cents = euros * 100 + frac;
+  // Eight digits of euros reach beyond MAX_CENTS: that is not an amount we accept anywhere.
+  return isCents(cents) ? cents : null;
 }
 
 /** Cents as a cashier would type them, without symbol or grouping: 1250 → "12,50". */

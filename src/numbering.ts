@@ -29,7 +29,7 @@ export interface DocumentNumber {
 }
 
 export function parseDocumentNumber(text: string): DocumentNumber | null {
-  const m = /^([A-Z0-9]{1,8})-([A-Z0-9]{1,8})-(\d{6,15})$/.exec(text.trim().toUpperCase());
+  const m = /^([A-Z0-9]{1,8})-([A-Z0-9]{1,8})-(\d{6,16})$/.exec(text.trim().toUpperCase());
   if (!m) return null;
   const seq = Number(m[3]);
   if (!Number.isSafeInteger(seq) || seq < 1) return null;

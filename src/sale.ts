@@ -170,6 +170,11 @@ export function verifySale(sale: CompletedSale): SaleProblem[] {
     if (num.storeId !== sale.storeId) bad('receiptNo', 'names another store than storeId');
     if (num.registerId !== sale.registerId) bad('receiptNo', 'names another register than registerId');
     if (num.seq !== sale.seq) bad('receiptNo', 'carries another sequence than seq');
+    // parseDocumentNumber is lenient (case, spaces, extra leading zeros); a stored receipt
+    // number must be exactly what completeSale made, or one sequence could hide under two ids.
+    if (sale.receiptNo !== formatDocumentNumber(num.storeId, num.registerId, num.seq)) {
+      bad('receiptNo', 'is not written the way the register numbers receipts');
+    }
   }
   if (sale.id !== sale.receiptNo) bad('id', 'must equal receiptNo');
   if (sale.lines.length === 0) bad('lines', 'a sale needs at least one line');
@@ -185,12 +190,20 @@ export function verifySale(sale: CompletedSale): SaleProblem[] {
       return;
     }
     if (!isVatClass(l.vat)) bad(`${at}.vat`, 'must be high, low or zero');
+    if (!isCents(l.unitPriceCents * l.quantity)) {
+      bad(`${at}.amountCents`, 'quantity × unit price is beyond the largest amount accepted');
+      return;
+    }
     const amount = multiplyCents(l.unitPriceCents, l.quantity);
     if (l.amountCents !== amount) bad(`${at}.amountCents`, `must be quantity × unit price = ${amount}`);
   });
   if (problems.length > 0) return problems;
 
   const total = sale.lines.reduce((s, l) => s + l.amountCents, 0);
+  if (!isCents(total)) {
+    bad('totalCents', 'the sum of the lines is beyond the largest amount accepted');
+    return problems;
+  }
   if (sale.totalCents !== total) bad('totalCents', `must be the sum of the lines = ${total}`);
   const vat = vatBreakdown(sale.lines.map((l) => ({ vat: l.vat, amountCents: l.amountCents })));
   if (JSON.stringify(vat) !== JSON.stringify(sale.vat)) bad('vat', 'does not match the VAT per rate of the lines');
@@ -201,7 +214,7 @@ export function verifySale(sale: CompletedSale): SaleProblem[] {
       total,
       sale.tenders.map((t): TenderInput =>
         t.kind === 'card'
-          ? { kind: 'card', amountCents: t.amountCents, ...(t.reference ? { reference: t.reference } : {}) }
+          ? { kind: 'card', amountCents: t.amountCents, ...(t.reference !== null ? { reference: t.reference } : {}) }
           : { kind: 'cash', tenderedCents: t.tenderedCents },
       ),
     );

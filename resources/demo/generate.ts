@@ -183,18 +183,31 @@ export function assortmentSize(products: number): number {
 }
 
 /**
- * Per store, a window of the catalog (stores overlap), mostly open-ended lines valid since last
- * year; about 3 % ended yesterday (expired) and 3 % start tomorrow or later (not yet valid).
+ * Per store: half of the assortment is the chain's core range (the same products in every
+ * store), the other half the store's own picks, so any two stores share part of their range
+ * and no two carry the same. Lines are mostly open-ended and valid since last year; about 3 %
+ * ended yesterday or earlier (expired) and 3 % start tomorrow or later (not yet valid).
  */
 export function* demoAssortment(opts: DemoOptions, locations: readonly Location[]): Generator<Omit<AssortmentDoc, '_deleted'>> {
   const seed = opts.seed ?? 1;
   const size = assortmentSize(opts.products);
   const stores = locations.filter((l) => l.kind === 'store');
+  const half = Math.ceil(size / 2);
+  // The catalog is cut into `half` cells of `cell` products: the core takes each cell's first
+  // product, a store's own pick is another product of the same cell.
+  const cell = Math.floor(opts.products / half);
   for (const [s, store] of stores.entries()) {
-    const offset = Math.floor((s * opts.products) / (stores.length * 2));
-    const stride = Math.max(1, Math.floor(opts.products / size));
-    for (let k = 0; k < size; k++) {
-      const productIndex = (offset + k * stride) % opts.products;
+    const picks: number[] = [];
+    if (cell < 2) {
+      for (let i = 0; i < size; i++) picks.push(i);
+    } else {
+      const own = rngFor(seed, 50 + s, 0);
+      for (let k = 0; k < half; k++) {
+        picks.push(k * cell);
+        if (picks.length < size) picks.push(k * cell + 1 + Math.floor(own() * (cell - 1)));
+      }
+    }
+    for (const [k, productIndex] of picks.entries()) {
       const rnd = rngFor(seed, 2 + s, k);
       const r = rnd();
       let validFrom = addDays(opts.today, -365 + Math.floor(rnd() * 300));

@@ -198,10 +198,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     req.raw.on('close', () => streams.delete(reply));
   });
 
-  app.addHook('onClose', async () => {
+  // Streams never end by themselves: end them before the server waits for open connections.
+  app.addHook('preClose', async () => {
     clearInterval(heartbeat);
     for (const reply of streams) reply.raw.end();
     streams.clear();
+  });
+  app.addHook('onClose', async () => {
     await unlisten();
   });
 

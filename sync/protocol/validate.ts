@@ -56,7 +56,8 @@ export const saleDocSchema = z.strictObject({
       }),
     )
     .max(3),
-  tenders: z.array(tender).min(1).max(10),
+  // A sale of free items (total 0) has no tender; otherwise verifySale requires tenders = payable.
+  tenders: z.array(tender).max(10),
   _deleted: z.literal(false),
 });
 
@@ -72,7 +73,12 @@ function pathOf(path: readonly PropertyKey[]): string {
 }
 
 function fromZod(error: z.ZodError): ValidationProblem[] {
-  return error.issues.map((i) => ({ field: pathOf(i.path), reason: i.message }));
+  return error.issues.flatMap((i) =>
+    // An unknown key is named itself, not only the object that holds it.
+    i.code === 'unrecognized_keys'
+      ? i.keys.map((key) => ({ field: pathOf([...i.path, key]), reason: 'is not a field of this record' }))
+      : [{ field: pathOf(i.path), reason: i.message }],
+  );
 }
 
 /** Shape and arithmetic of a pushed sale: the schema first, then the domain's own check. */

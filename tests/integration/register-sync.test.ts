@@ -1,0 +1,130 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
+import type { RxStorage } from 'rxdb';
+import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addToCart, emptyCart } from '../../src/cart.ts';
+import { type RunningHq, startHq } from '../../sync/hq/server.ts';
+import { type RegisterClient, enrolmentApi, openRegister } from '../../sync/client/index.ts';
+import type { SyncStatus } from '../../sync/client/api.ts';
+import { freePort, waitFor } from '../support/hq-process.ts';
+
+// The register's sync client (sync/client) against a real HQ on PGlite, in Node: RxDB on Dexie
+// over fake-indexeddb. The browser path is covered by the end-to-end test; this one is fast
+// and looks at the replica and the queue directly.
+
+const PRODUCTS = 1_500;
+
+function storageOn(factory: IDBFactory): RxStorage<unknown, unknown> {
+  return getRxStorageDexie({ indexedDB: factory, IDBKeyRange }) as RxStorage<unknown, unknown>;
+}
+
+async function until(client: RegisterClient, what: string, check: (s: SyncStatus) => boolean): Promise<SyncStatus> {
+  try {
+    return await waitFor(what, async () => (check(client.getStatus()) ? client.getStatus() : null), 30_000);
+  } catch (e) {
+    throw new Error(`${(e as Error).message}; status: ${JSON.stringify(client.getStatus())}`);
+  }
+}
+
+describe('register sync client against HQ', () => {
+  let hq: RunningHq;
+  let port: number;
+  const dataDir = mkdtempSync(join(tmpdir(), 'kassa-client-'));
+  const startOurHq = async () =>
+    startHq({ port, dataDir, adminToken: 'client-it-admin', demoProducts: PRODUCTS, heartbeatMs: 500 });
+
+  beforeAll(async () => {
+    port = await freePort();
+    hq = await startOurHq();
+  });
+  afterAll(async () => {
+    await hq?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('enrols, replicates the catalog, sells, and HQ acknowledges; offline sales wait and go out when HQ is back', async () => {
+    const identity = await enrolmentApi.enrol(hq.url, '1001', '02', 'client-it-admin');
+    const idb = new IDBFactory();
+    const client = await openRegister(identity, { storage: storageOn(idb) });
+    try {
+      await until(client, 'first sync', (s) => s.firstSync.done);
+      expect(client.getStatus().firstSync).toMatchObject({ total: PRODUCTS, received: PRODUCTS, done: true });
+      expect((await client.store())?.town).toBe('Utrecht');
+
+      // Search finds products of this store's assortment by name word prefix and by code.
+      const hits = await client.searchProducts('stroopw');
+      expect(hits.length).toBeGreaterThan(0);
+      for (const h of hits) {
+        expect(h.name.toLowerCase()).toContain('stroopw');
+        expect(h.inAssortment).toBe(true);
+      }
+      const first = hits[0];
+      if (!first?.barcode) throw new Error('no barcode on the demo product');
+      expect((await client.findByCode(first.barcode))?.id).toBe(first.id);
+      expect((await client.findByCode(first.itemNumber))?.id).toBe(first.id);
+
+      const cart = addToCart(emptyCart, first, 2);
+      const sale = await client.completeSale(cart, [{ kind: 'cash', tenderedCents: 100_00 }], 'cashier');
+      expect(sale.receiptNo).toBe('1001-02-000001');
+      expect(sale.totalCents).toBe(first.priceCents * 2);
+      await until(client, 'sale acknowledged', (s) => s.pending === 0 && s.online);
+      const atHq = await hq.store.listSales('1001', 10);
+      expect(atHq.map((s) => s.receiptNo)).toContain('1001-02-000001');
+
+      // HQ goes away: the register sells on and counts what waits.
+      await hq.close();
+      const offline = await client.completeSale(cart, [{ kind: 'card', amountCents: sale.totalCents, reference: 'PIN-1' }], 'cashier');
+      expect(offline.receiptNo).toBe('1001-02-000002');
+      const waiting = await until(client, 'offline with one record waiting', (s) => !s.online && s.pending === 1);
+      expect(waiting.offlineSince).not.toBeNull();
+
+      // HQ is back on the same address and data: the record goes out by itself.
+      hq = await startOurHq();
+      await until(client, 'back online, nothing waiting', (s) => s.online && s.pending === 0);
+      const after = await hq.store.listSales('1001', 10);
+      expect(after.filter((s) => s.registerId === '02').map((s) => s.receiptNo)).toEqual(['1001-02-000002', '1001-02-000001']);
+      expect(after.find((s) => s.receiptNo === '1001-02-000002')?.tenders[0]).toMatchObject({ kind: 'card', reference: 'PIN-1' });
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('never reuses a receipt number: after a restart, and after re-installing with HQ’s last number', async () => {
+    const identity = await enrolmentApi.enrol(hq.url, '1002', '03', 'client-it-admin');
+    const idb = new IDBFactory();
+    const product = { id: '1000001', itemNumber: '1000001', barcode: null, name: 'Testproduct', priceCents: 250, vat: 'high' as const, inAssortment: true };
+    const cart = addToCart(emptyCart, product);
+    const pay = [{ kind: 'cash' as const, tenderedCents: 500 }];
+
+    const c1 = await openRegister(identity, { storage: storageOn(idb), live: false });
+    const numbers = [];
+    // Concurrent completions are serialised: each gets its own number.
+    numbers.push(...(await Promise.all([1, 2, 3].map(() => c1.completeSale(cart, pay, 'cashier')))).map((s) => s.seq));
+    await c1.close();
+    const c2 = await openRegister(identity, { storage: storageOn(idb), live: false });
+    numbers.push((await c2.completeSale(cart, pay, 'cashier')).seq);
+    expect(numbers).toEqual([1, 2, 3, 4]);
+    expect((await c2.recentSales(10)).map((s) => s.seq)).toEqual([4, 3, 2, 1]);
+    await c2.close();
+
+    // A fresh install (empty replica) of a register whose last number HQ knows continues above it.
+    const reinstalled = await openRegister({ ...identity, lastSequence: 41 }, { storage: storageOn(new IDBFactory()), live: false });
+    expect((await reinstalled.completeSale(cart, pay, 'cashier')).receiptNo).toBe('1002-03-000042');
+    await reinstalled.close();
+  });
+
+  it('writes nothing when the payment does not cover the sale', async () => {
+    const identity = await enrolmentApi.enrol(hq.url, '1003', '01', 'client-it-admin');
+    const client = await openRegister(identity, { storage: storageOn(new IDBFactory()), live: false });
+    const product = { id: '1000001', itemNumber: '1000001', barcode: null, name: 'Testproduct', priceCents: 999, vat: 'low' as const, inAssortment: true };
+    await expect(client.completeSale(addToCart(emptyCart, product), [{ kind: 'cash', tenderedCents: 500 }], 'cashier')).rejects.toThrow();
+    await expect(client.completeSale(emptyCart, [{ kind: 'cash', tenderedCents: 500 }], 'cashier')).rejects.toThrow();
+    expect(await client.recentSales()).toEqual([]);
+    // The failed attempts used no number.
+    expect((await client.completeSale(addToCart(emptyCart, product), [{ kind: 'cash', tenderedCents: 1000 }], 'cashier')).seq).toBe(1);
+    await client.close();
+  });
+});
