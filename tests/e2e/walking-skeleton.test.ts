@@ -33,6 +33,23 @@ async function scan(page: Page, code: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
+/** Controls a screen reader (or a test) could not name: no label, aria-label or text. */
+async function unnamedControls(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('input, select, textarea, button, [role="button"], progress, [role="progressbar"]')]
+      .filter((el) => {
+        const e = el as HTMLElement & { labels?: NodeListOf<HTMLLabelElement> | null };
+        const named =
+          e.getAttribute('aria-label')?.trim() ||
+          e.getAttribute('aria-labelledby') ||
+          (e.labels && e.labels.length > 0) ||
+          (e.tagName === 'BUTTON' && e.textContent?.trim());
+        return !named;
+      })
+      .map((el) => el.outerHTML.slice(0, 120)),
+  );
+}
+
 async function salesAtHq(hq: HqProcess): Promise<SalesListResponse['sales']> {
   const res = await fetch(`${hq.url}/api/stores/${STORE}/sales`, { headers: { authorization: `Bearer ${hq.adminToken}` } });
   expect(res.status).toBe(200);
@@ -60,6 +77,8 @@ describe('walking skeleton in Chromium', () => {
     await page.goto(hq.url);
 
     // 1. Pick the register's identity.
+    await page.getByLabel('Enrolment token').waitFor();
+    expect(await unnamedControls(page)).toEqual([]);
     await page.getByLabel('Store', { exact: true }).selectOption(STORE);
     await page.getByLabel('Register', { exact: true }).selectOption('01');
     await page.getByLabel('Enrolment token').fill(hq.adminToken);
@@ -67,6 +86,7 @@ describe('walking skeleton in Chromium', () => {
 
     // 2. First sync with a progress bar; then the sale screen.
     await expect.poll(() => page.getByRole('progressbar').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    expect(await unnamedControls(page)).toEqual([]);
     const search = page.getByLabel('Search products');
     await search.waitFor({ timeout: 180_000 });
 
@@ -74,15 +94,18 @@ describe('walking skeleton in Chromium', () => {
     await page.locator('body').click();
     await scan(page, product.barcode);
     await page.getByLabel(`Quantity for ${product.name}`).waitFor();
+    expect(await unnamedControls(page)).toEqual([]);
 
     // 4/5. Pay cash with a 100 euro note.
     await page.getByRole('button', { name: /Pay cash/ }).click();
     await page.getByLabel('Cash received').fill('100');
+    expect(await unnamedControls(page)).toEqual([]);
     await page.getByRole('button', { name: /Complete sale/ }).click();
 
     // 6. Receipt with its number.
     const receiptNo1 = (await page.getByTestId('receipt-number').innerText()).trim();
     expect(receiptNo1).toMatch(/^1001-01-\d{6}$/);
+    expect(await unnamedControls(page)).toEqual([]);
     await page.getByRole('button', { name: /New sale/ }).click();
 
     // HQ receives it by itself.
