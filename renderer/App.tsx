@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { openRegister } from '../sync/client/index.ts';
-import type { RegisterIdentity } from '../sync/client/index.ts';
+import type { Enrolled, RegisterIdentity } from '../sync/client/index.ts';
 import { getHost } from './bridge/index.ts';
 import type { RegisterConfig } from './bridge/types.ts';
 import { t } from './i18n.ts';
@@ -31,7 +31,7 @@ export function App() {
   }, []);
 
   const open = useCallback(
-    async (identity: RegisterIdentity & { lastSequence?: number }) => {
+    async (identity: RegisterIdentity & { lastSequence?: number; lastHash?: string | null }) => {
       try {
         const c = await openRegister(identity);
         c.subscribeStatus(setStatus);
@@ -62,7 +62,7 @@ export function App() {
   }, [config, client, open]);
 
   const onEnrolled = useCallback(
-    async (enrolled: RegisterIdentity & { lastSequence: number }) => {
+    async (enrolled: Enrolled) => {
       // The enrolment token is used once; the register keeps only its own token.
       const next: RegisterConfig = {
         hqUrl: enrolled.hqUrl,

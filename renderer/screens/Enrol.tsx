@@ -1,14 +1,14 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { enrolmentApi } from '../../sync/client/index.ts';
 import type { StoreDoc } from '../../sync/protocol/docs.ts';
-import type { RegisterIdentity } from '../../sync/client/index.ts';
+import type { Enrolled } from '../../sync/client/index.ts';
 import type { RegisterConfig } from '../bridge/types.ts';
 import { t } from '../i18n.ts';
 import { Field } from '../components/Field.tsx';
 
 interface Props {
   preset: RegisterConfig;
-  onEnrolled(identity: RegisterIdentity & { lastSequence: number }): void;
+  onEnrolled(identity: Enrolled): void;
 }
 
 /** First start: pick the register's identity from HQ's list and enrol with IT's token. */

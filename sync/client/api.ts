@@ -1,4 +1,5 @@
 import type { Cart } from '../../src/cart.ts';
+import type { ChainLink } from '../../src/chain.ts';
 import type { CompletedSale, TenderInput } from '../../src/sale.ts';
 import type { ProductDoc, StoreDoc } from '../protocol/docs.ts';
 
@@ -56,7 +57,7 @@ export interface RegisterClient {
    * src/sale.ts and writes it in one local write. Returns the record for the receipt.
    * Throws (and writes nothing) when the cart or tenders do not make a complete sale.
    */
-  completeSale(cart: Cart, tenders: readonly TenderInput[], operatorId: string): Promise<CompletedSale>;
+  completeSale(cart: Cart, tenders: readonly TenderInput[], operatorId: string): Promise<CompletedSale & ChainLink>;
   /** This register's own store, from the replica (null before the first sync). */
   store(): Promise<StoreDoc | null>;
   /** This register's sales, newest first. */
@@ -68,9 +69,17 @@ export interface RegisterClient {
   close(): Promise<void>;
 }
 
+/** What enrolment returns: the identity to keep, and where HQ's numbering and chain stand. */
+export interface Enrolled extends RegisterIdentity {
+  lastSequence: number;
+  lastHash: string | null;
+  /** When the register token expires (ISO). */
+  expiresAt: string;
+}
+
 export interface EnrolmentApi {
   /** HQ's stores and warehouses (no token needed), for the first-start screen. */
   listStores(hqUrl: string): Promise<StoreDoc[]>;
   /** Enrols the register with IT's enrolment token; returns the identity to persist. */
-  enrol(hqUrl: string, storeId: string, registerId: string, enrolmentToken: string): Promise<RegisterIdentity & { lastSequence: number }>;
+  enrol(hqUrl: string, storeId: string, registerId: string, enrolmentToken: string): Promise<Enrolled>;
 }

@@ -3,6 +3,7 @@ import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { addRxPlugin } from 'rxdb/plugins/core';
 import { RxDBLocalDocumentsPlugin } from 'rxdb/plugins/local-documents';
 import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
+import { seal } from '../../src/chain.ts';
 import type { AssortmentDoc, ProductDoc, SaleDoc, StockDoc, StoreDoc } from '../protocol/docs.ts';
 import { type AckDoc, ackSchema, assortmentSchema, productSchema, saleSchema, stockSchema, storeSchema } from './schemas.ts';
 
@@ -31,7 +32,10 @@ export const MIGRATIONS: Record<keyof RegisterCollections, MigrationStrategies> 
   products: {},
   assortment: {},
   stock: {},
-  sales: {},
+  sales: {
+    // Sales made before the chain existed become chain starts (HQ notes a restart, keeps them).
+    1: (old: Doc<SaleDoc>) => seal({ ...old, prevSeq: undefined, prevHash: undefined, hash: undefined }, null),
+  },
   acks: {},
 };
 

@@ -13,6 +13,14 @@ export const enrolmentApi: EnrolmentApi = {
   },
   async enrol(hqUrl, storeId, registerId, enrolmentToken) {
     const res = await new HqHttp(hqUrl, null).post<EnrolResponse>('/api/registers', { storeId, registerId }, enrolmentToken);
-    return { hqUrl, storeId: res.storeId, registerId: res.registerId, registerToken: res.registerToken, lastSequence: res.lastSequence };
+    return {
+      hqUrl,
+      storeId: res.storeId,
+      registerId: res.registerId,
+      registerToken: res.registerToken,
+      lastSequence: res.lastSequence,
+      lastHash: res.lastHash,
+      expiresAt: res.expiresAt,
+    };
   },
 };

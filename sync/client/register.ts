@@ -1,5 +1,6 @@
 import type { RxStorage } from 'rxdb';
 import type { Cart } from '../../src/cart.ts';
+import { type ChainHead, type ChainLink, seal } from '../../src/chain.ts';
 import { nextSequence } from '../../src/numbering.ts';
 import { type CompletedSale, type TenderInput, completeSale } from '../../src/sale.ts';
 import type { SaleDoc, StoreDoc } from '../protocol/docs.ts';
@@ -23,6 +24,8 @@ export interface OpenOptions {
 interface Meta {
   lastSequence: number;
   hqLastSequence: number;
+  /** The chain head HQ reported at enrolment (a reinstalled register continues HQ's chain). */
+  hqHead: ChainHead | null;
   firstSyncDone: boolean;
 }
 
@@ -31,7 +34,10 @@ const META = 'register-meta';
 type Change<T> = { operation: 'INSERT' | 'UPDATE' | 'DELETE'; documentData: T; previousDocumentData?: T };
 
 /** Opens the register: its replica, its search index, and (when live) replication with HQ. */
-export async function openRegister(identity: RegisterIdentity & { lastSequence?: number }, opts: OpenOptions = {}): Promise<RegisterClient> {
+export async function openRegister(
+  identity: RegisterIdentity & { lastSequence?: number; lastHash?: string | null },
+  opts: OpenOptions = {},
+): Promise<RegisterClient> {
   const now = opts.now ?? (() => new Date());
   const db: RegisterDatabase = await openRegisterDatabase(databaseName(identity.storeId, identity.registerId), opts.storage);
 
@@ -39,6 +45,10 @@ export async function openRegister(identity: RegisterIdentity & { lastSequence?:
   let meta: Meta = {
     lastSequence: metaDoc?.get('lastSequence') ?? 0,
     hqLastSequence: Math.max(metaDoc?.get('hqLastSequence') ?? 0, identity.lastSequence ?? 0),
+    hqHead:
+      identity.lastHash && identity.lastSequence && identity.lastSequence >= (metaDoc?.get('hqHead')?.seq ?? 0)
+        ? { seq: identity.lastSequence, hash: identity.lastHash }
+        : (metaDoc?.get('hqHead') ?? null),
     firstSyncDone: metaDoc?.get('firstSyncDone') ?? false,
   };
   const saveMeta = async (patch: Partial<Meta>): Promise<void> => {
@@ -121,6 +131,11 @@ export async function openRegister(identity: RegisterIdentity & { lastSequence?:
     });
   }
 
+  // ---- the chain head: the last sale written here (authoritative), else HQ's --------------
+  const lastSale = await db.sales.findOne({ selector: {}, sort: [{ seq: 'desc' }] }).exec();
+  let head: ChainHead | null = lastSale ? { seq: lastSale.seq, hash: lastSale.hash } : null;
+  if (meta.hqHead && (!head || meta.hqHead.seq > head.seq)) head = meta.hqHead;
+
   // ---- selling ----------------------------------------------------------------------
   let queue: Promise<unknown> = Promise.resolve();
   const serial = <T>(fn: () => Promise<T>): Promise<T> => {
@@ -140,20 +155,21 @@ export async function openRegister(identity: RegisterIdentity & { lastSequence?:
       return index.findByCode(code);
     },
 
-    completeSale(cart: Cart, tenders: readonly TenderInput[], operatorId: string): Promise<CompletedSale> {
+    completeSale(cart: Cart, tenders: readonly TenderInput[], operatorId: string): Promise<CompletedSale & ChainLink> {
       return serial(async () => {
         // Reserve the number first: a crash after this leaves a gap, never a duplicate.
         const seq = nextSequence(meta.lastSequence, meta.hqLastSequence);
-        const sale = completeSale(cart, tenders, {
+        const sale = seal(completeSale(cart, tenders, {
           storeId: identity.storeId,
           registerId: identity.registerId,
           seq,
           createdAt: now().toISOString(),
           operatorId,
-        });
+        }), head);
         await saveMeta({ lastSequence: seq });
         // One document, one write: the sale is there whole or not at all.
         await db.sales.insert(sale);
+        head = { seq: sale.seq, hash: sale.hash };
         return sale;
       });
     },

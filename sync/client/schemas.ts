@@ -86,8 +86,12 @@ export const stockSchema: RxJsonSchema<Doc<StockDoc>> = {
   required: ['id', 'locationId', 'productId', 'onHand', 'reserved', 'asOf'],
 };
 
+/**
+ * Version 1 added the chain (prevSeq, prevHash, hash) and an index on seq; the migration in
+ * database.ts seals version-0 sales as chain starts, which HQ flags as restarts (nothing lost).
+ */
 export const saleSchema: RxJsonSchema<Doc<SaleDoc>> = {
-  version: 0,
+  version: 1,
   primaryKey: 'id',
   type: 'object',
   properties: {
@@ -95,7 +99,7 @@ export const saleSchema: RxJsonSchema<Doc<SaleDoc>> = {
     receiptNo: { type: 'string' },
     storeId: { type: 'string' },
     registerId: { type: 'string' },
-    seq: { type: 'integer' },
+    seq: { type: 'integer', minimum: 1, maximum: 1_000_000_000_000, multipleOf: 1 },
     createdAt: { type: 'string' },
     operatorId: { type: 'string' },
     lines: { type: 'array', items: { type: 'object' } },
@@ -105,8 +109,12 @@ export const saleSchema: RxJsonSchema<Doc<SaleDoc>> = {
     changeCents: { type: 'integer' },
     vat: { type: 'array', items: { type: 'object' } },
     tenders: { type: 'array', items: { type: 'object' } },
+    prevSeq: { type: ['integer', 'null'] },
+    prevHash: { type: ['string', 'null'] },
+    hash: { type: 'string' },
   },
-  required: ['id', 'receiptNo', 'storeId', 'registerId', 'seq', 'createdAt', 'lines', 'totalCents', 'tenders'],
+  required: ['id', 'receiptNo', 'storeId', 'registerId', 'seq', 'createdAt', 'lines', 'totalCents', 'tenders', 'prevSeq', 'prevHash', 'hash'],
+  indexes: ['seq'],
 };
 
 export const ackSchema: RxJsonSchema<AckDoc> = {

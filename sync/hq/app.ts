@@ -14,6 +14,7 @@ import {
   validatePushRows,
 } from '../protocol/index.ts';
 import { HqError } from './errors.ts';
+import { RateLimiter } from './rate-limit.ts';
 import { CHANGES_CHANNEL, HqStore, type RegisterPrincipal } from './store.ts';
 
 export interface AppOptions {
@@ -24,6 +25,10 @@ export interface AppOptions {
   log?: boolean;
   /** Heartbeat interval of the change stream, ms. */
   heartbeatMs?: number;
+  /** Enrolment attempts per client address: burst and per minute (default 10, 10). */
+  enrolRate?: { capacity: number; perMinute: number };
+  /** Failed token attempts per client address before 429 (default 30, 30 a minute). */
+  authFailureRate?: { capacity: number; perMinute: number };
 }
 
 function bearer(req: FastifyRequest): string | null {
@@ -49,6 +54,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // ---- errors: always { error, message, field? } ------------------------------------------
   app.setErrorHandler((err: unknown, _req, reply) => {
     if (err instanceof HqError) {
+      if (err.retryAfterSeconds) reply.header('retry-after', String(err.retryAfterSeconds));
       return reply.status(err.status).send({ error: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) });
     }
     const e = err as { statusCode?: number; code?: string; message?: string };
@@ -81,14 +87,40 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     if (req.method === 'OPTIONS') return reply.status(204).send();
   });
 
+  const enrolLimiter = new RateLimiter(opts.enrolRate?.capacity ?? 10, opts.enrolRate?.perMinute ?? 10);
+  const authFailures = new RateLimiter(opts.authFailureRate?.capacity ?? 30, opts.authFailureRate?.perMinute ?? 30);
+  const tooMany = (retryAfterMs: number, what: string): HqError => {
+    const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+    return new HqError(429, 'rate_limited', `too many ${what} from this address; try again in ${seconds} s`, undefined, seconds);
+  };
+  /** A wrong token costs the caller's address one token of its failure bucket. */
+  const failedAuth = (req: FastifyRequest): void => {
+    const d = authFailures.take(req.ip);
+    if (!d.ok) throw tooMany(d.retryAfterMs, 'failed token attempts');
+  };
+  const refuseIfLockedOut = (req: FastifyRequest): void => {
+    const d = authFailures.check(req.ip);
+    if (!d.ok) throw tooMany(d.retryAfterMs, 'failed token attempts');
+  };
+
   const requireRegister = async (req: FastifyRequest): Promise<RegisterPrincipal> => {
+    refuseIfLockedOut(req);
     const token = bearer(req);
     if (!token) throw new HqError(401, 'unauthorized', 'a register token is required (Authorization: Bearer …)');
-    const who = await store.authenticate(token);
-    if (!who) throw new HqError(401, 'unauthorized', 'the register token is unknown or revoked; enrol the register again');
-    return who;
+    const check = await store.checkToken(token);
+    if (check.principal) return check.principal;
+    failedAuth(req);
+    if (check.reason === 'expired') throw new HqError(401, 'token_expired', 'the register token has expired; enrol the register again');
+    if (check.reason === 'revoked') throw new HqError(401, 'token_revoked', 'the register token was revoked (re-enrolled or retired); enrol the register again');
+    throw new HqError(401, 'unauthorized', 'the register token is unknown; enrol the register');
   };
   const isAdmin = (req: FastifyRequest): boolean => bearer(req) === opts.adminToken;
+  const requireAdmin = (req: FastifyRequest, what: string): void => {
+    refuseIfLockedOut(req);
+    if (isAdmin(req)) return;
+    failedAuth(req);
+    throw new HqError(401, 'unauthorized', `${what} needs the enrolment (admin) token`);
+  };
 
   // ---- public ---------------------------------------------------------------------------
   app.get('/api/health', async () => ({ status: 'ok' }));
@@ -103,7 +135,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   // ---- enrolment ------------------------------------------------------------------------
   app.post('/api/registers', async (req, reply): Promise<EnrolResponse> => {
-    if (!isAdmin(req)) throw new HqError(401, 'unauthorized', 'enrolment needs the enrolment (admin) token');
+    const allowed = enrolLimiter.take(req.ip);
+    if (!allowed.ok) throw tooMany(allowed.retryAfterMs, 'enrolment attempts');
+    requireAdmin(req, 'enrolment');
     const body = validateEnrol(req.body);
     if (!body.ok) {
       const p = body.problems[0];
@@ -113,6 +147,19 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     const result = await store.enrol(storeId, registerId);
     reply.status(201);
     return { ...result, storeId, registerId };
+  });
+
+  // A register swaps its token for a fresh one before it expires.
+  app.post('/api/registers/renew', async (req) => {
+    const who = await requireRegister(req);
+    return { ...(await store.renew(who)), storeId: who.storeId, registerId: who.registerId };
+  });
+
+  // IT retires a register (stolen, replaced): its tokens stop working at once.
+  app.post('/api/registers/:storeId/:registerId/revoke', async (req) => {
+    requireAdmin(req, 'revoking a register');
+    const { storeId, registerId } = req.params as { storeId: string; registerId: string };
+    return { revoked: await store.revokeRegisterTokens(storeId, registerId) };
   });
 
   // ---- sales of a store ------------------------------------------------------------------

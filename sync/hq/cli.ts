@@ -47,6 +47,7 @@ async function serve(openElectron: boolean): Promise<void> {
     ...(databaseUrl ? { databaseUrl } : { dataDir }),
     ...(env('KASSA_ADMIN_TOKEN') ? { adminToken: env('KASSA_ADMIN_TOKEN') } : {}),
     demoProducts,
+    tokenTtlDays: positiveInt(env('KASSA_TOKEN_DAYS'), 'KASSA_TOKEN_DAYS', 365),
     rendererDir: resolve(ROOT, 'dist/renderer'),
     onSeedProgress: (table, n) => {
       if (Date.now() - lastPrint > 2000) {

@@ -5,6 +5,8 @@ export class HqError extends Error {
     readonly code: string,
     message: string,
     readonly field?: string,
+    /** Seconds the client should wait (sent as Retry-After), for 429 and 503. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'HqError';

@@ -117,6 +117,25 @@ CREATE TABLE settings (
 );
 `,
   },
+  {
+    version: 2,
+    name: 'sale chain, token expiry, alert resolution',
+    sql: `
+-- The register's chain (src/chain.ts): each sale names its predecessor and carries its own hash.
+ALTER TABLE sales ADD COLUMN prev_seq bigint;
+ALTER TABLE sales ADD COLUMN hash text;
+CREATE INDEX sales_prev ON sales (store_id, register_id, prev_seq);
+
+-- Register tokens expire; a register renews its token before that (POST /api/registers/renew).
+ALTER TABLE register_tokens ADD COLUMN expires_at timestamptz;
+UPDATE register_tokens SET expires_at = created_at + interval '365 days' WHERE expires_at IS NULL;
+ALTER TABLE register_tokens ALTER COLUMN expires_at SET NOT NULL;
+
+-- An alert HQ could close by itself (a gap filled by the late predecessor) keeps its history.
+ALTER TABLE alerts ADD COLUMN resolved_at timestamptz;
+CREATE INDEX alerts_open ON alerts (record_id) WHERE resolved_at IS NULL;
+`,
+  },
 ];
 
 export async function migrate(sql: Sql): Promise<number> {

@@ -2,13 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { localDay } from '../../src/assortment.ts';
-import { buildApp } from './app.ts';
+import { type AppOptions, buildApp } from './app.ts';
 import { migrate } from './migrations.ts';
 import { type SeedResult, seedDemo } from './seed.ts';
 import type { Sql } from './sql.ts';
 import { openPglite } from './sql-pglite.ts';
 import { openPostgres } from './sql-postgres.ts';
-import { HqStore } from './store.ts';
+import { DEFAULT_TOKEN_TTL_DAYS, HqStore } from './store.ts';
 
 export interface HqOptions {
   port?: number;
@@ -26,6 +26,10 @@ export interface HqOptions {
   rendererDir?: string;
   log?: boolean;
   heartbeatMs?: number;
+  /** Register token lifetime in days (default 365). */
+  tokenTtlDays?: number;
+  enrolRate?: AppOptions['enrolRate'];
+  authFailureRate?: AppOptions['authFailureRate'];
   onSeedProgress?: (table: string, n: number) => void;
 }
 
@@ -52,7 +56,7 @@ export async function startHq(opts: HqOptions = {}): Promise<RunningHq> {
     const seeded = opts.demoProducts
       ? await seedDemo(sql, { products: opts.demoProducts, today: localDay(new Date()) }, opts.onSeedProgress)
       : null;
-    const store = new HqStore(sql);
+    const store = new HqStore(sql, (opts.tokenTtlDays ?? DEFAULT_TOKEN_TTL_DAYS) * 86_400_000);
     const adminToken = opts.adminToken ?? (await store.ensureSetting('admin_token', randomBytes(18).toString('base64url')));
     const app = await buildApp({
       store,
@@ -60,6 +64,8 @@ export async function startHq(opts: HqOptions = {}): Promise<RunningHq> {
       ...(opts.rendererDir ? { rendererDir: opts.rendererDir } : {}),
       ...(opts.log !== undefined ? { log: opts.log } : {}),
       ...(opts.heartbeatMs ? { heartbeatMs: opts.heartbeatMs } : {}),
+      ...(opts.enrolRate ? { enrolRate: opts.enrolRate } : {}),
+      ...(opts.authFailureRate ? { authFailureRate: opts.authFailureRate } : {}),
     });
     const host = opts.host ?? '127.0.0.1';
     await app.listen({ port: opts.port ?? 0, host });

@@ -8,6 +8,7 @@ import type {
   StockDoc,
   StoreDoc,
 } from '../protocol/index.ts';
+import { verifyChain } from '../../src/chain.ts';
 import { canonicalJson } from '../protocol/validate.ts';
 import { HqError } from './errors.ts';
 import type { Queryable, Sql, SqlParam } from './sql.ts';
@@ -96,6 +97,23 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
+interface Alert {
+  kind: string;
+  recordId: string;
+  body: unknown;
+  message: string;
+}
+
+async function insertAlerts(tx: Queryable, who: RegisterPrincipal, alerts: readonly Alert[]): Promise<void> {
+  if (alerts.length === 0) return;
+  const [text, params] = multiInsert(
+    'alerts',
+    ['kind', 'record_id', 'store_id', 'register_id', 'body', 'message'],
+    alerts.map((a) => [a.kind, a.recordId, who.storeId, who.registerId, JSON.stringify(a.body), a.message]),
+  );
+  await tx.query(text, params);
+}
+
 export function bodyHash(doc: unknown): string {
   return createHash('sha256').update(canonicalJson(doc)).digest('hex');
 }
@@ -113,8 +131,21 @@ export function multiInsert(table: string, columns: readonly string[], rows: rea
   return [`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${values.join(', ')} ${suffix}`, params];
 }
 
+export interface TokenCheck {
+  principal: RegisterPrincipal | null;
+  /** Why there is none: unknown, revoked or expired. */
+  reason?: 'unknown' | 'revoked' | 'expired';
+  expiresAt?: string;
+}
+
+export const DEFAULT_TOKEN_TTL_DAYS = 365;
+
 export class HqStore {
-  constructor(readonly sql: Sql) {}
+  constructor(
+    readonly sql: Sql,
+    /** How long a register token lives; registers renew theirs well before. */
+    readonly tokenTtlMs = DEFAULT_TOKEN_TTL_DAYS * 86_400_000,
+  ) {}
 
   // ---- master data, read by anyone -------------------------------------------------------
 
@@ -189,11 +220,24 @@ export class HqStore {
       const hashes = new Map(unique.map((d) => [d.id, bodyHash(d)]));
       const [text, params] = multiInsert(
         'sales',
-        ['id', 'store_id', 'register_id', 'seq', 'receipt_no', 'total_cents', 'body', 'body_hash'],
-        unique.map((d) => [d.id, d.storeId, d.registerId, d.seq, d.receiptNo, d.totalCents, JSON.stringify(d), hashes.get(d.id) ?? '']),
+        ['id', 'store_id', 'register_id', 'seq', 'receipt_no', 'total_cents', 'body', 'body_hash', 'prev_seq', 'hash'],
+        unique.map((d) => [
+          d.id,
+          d.storeId,
+          d.registerId,
+          d.seq,
+          d.receiptNo,
+          d.totalCents,
+          JSON.stringify(d),
+          hashes.get(d.id) ?? '',
+          d.prevSeq,
+          d.hash,
+        ]),
         'ON CONFLICT (id) DO NOTHING RETURNING id',
       );
       const inserted = new Set((await tx.query<{ id: string }>(text, params)).map((r) => r.id));
+      const fresh = unique.filter((d) => inserted.has(d.id));
+      if (fresh.length) await this.checkChain(tx, who, fresh);
       const existingIds = unique.filter((d) => !inserted.has(d.id)).map((d) => d.id);
       if (existingIds.length === 0) return [];
       const existing = await tx.query<{ id: string; body: SaleDoc; body_hash: string }>(
@@ -201,24 +245,67 @@ export class HqStore {
         [toPgArray(existingIds)],
       );
       const conflicts: SaleDoc[] = [];
+      const alerts: Alert[] = [];
       for (const row of existing) {
         if (row.body_hash === hashes.get(row.id)) continue;
         const refused = unique.find((d) => d.id === row.id);
         conflicts.push(row.body);
-        await tx.query(
-          'INSERT INTO alerts (kind, record_id, store_id, register_id, body, message) VALUES ($1, $2, $3, $4, $5, $6)',
-          [
-            'conflicting_record',
-            row.id,
-            who.storeId,
-            who.registerId,
-            JSON.stringify(refused ?? null),
-            `sale ${row.id} was sent again with another body; HQ keeps the first and refused this one`,
-          ],
-        );
+        alerts.push({
+          kind: 'conflicting_record',
+          recordId: row.id,
+          body: refused ?? null,
+          message: `sale ${row.id} was sent again with another body; HQ keeps the first and refused this one`,
+        });
       }
+      await insertAlerts(tx, who, alerts);
       return conflicts;
     });
+  }
+
+  /**
+   * Checks the chain of newly stored sales against what HQ holds of the same register, and
+   * flags what does not hold: an altered record, a broken link, a missing predecessor (a gap,
+   * closed by itself when the predecessor arrives and fits), skipped numbers, a fork, a
+   * restarted chain. Flags are alerts for a manager; the sales are kept regardless.
+   */
+  private async checkChain(tx: Queryable, who: RegisterPrincipal, fresh: readonly SaleDoc[]): Promise<void> {
+    const prevSeqs = fresh.flatMap((d) => (d.prevSeq === null ? [] : [String(d.prevSeq)]));
+    const ownSeqs = fresh.map((d) => String(d.seq));
+    const around = await tx.query<{ id: string; seq: string | number; prev_seq: string | number | null; hash: string | null; prev_hash: string | null }>(
+      `SELECT id, seq, prev_seq, hash, body->>'prevHash' AS prev_hash FROM sales
+        WHERE store_id = $1 AND register_id = $2
+          AND (seq = ANY($3::bigint[]) OR prev_seq = ANY($4::bigint[]))`,
+      [who.storeId, who.registerId, toPgArray(prevSeqs), toPgArray([...prevSeqs, ...ownSeqs])],
+    );
+    const freshIds = new Set(fresh.map((d) => d.id));
+    const known = new Map<number, string>();
+    for (const r of around) if (!freshIds.has(r.id) && r.hash) known.set(Number(r.seq), r.hash);
+
+    const alerts: Alert[] = [];
+    const bySeq = new Map(fresh.map((d) => [d.seq, d]));
+    for (const f of verifyChain(fresh, known)) {
+      const d = bySeq.get(f.seq);
+      if (d) alerts.push({ kind: `chain_${f.kind}`, recordId: d.id, body: { seq: d.seq, prevSeq: d.prevSeq, prevHash: d.prevHash, hash: d.hash }, message: `sale ${d.id}: ${f.reason}` });
+    }
+    // Two records naming the same predecessor: the register's chain forked (e.g. a replica restored from a copy).
+    for (const d of fresh) {
+      if (d.prevSeq === null) continue;
+      const twin = around.find((r) => r.id !== d.id && r.prev_seq !== null && Number(r.prev_seq) === d.prevSeq);
+      if (twin) alerts.push({ kind: 'chain_fork', recordId: d.id, body: { seq: d.seq, prevSeq: d.prevSeq, other: twin.id }, message: `sale ${d.id} and ${twin.id} both follow ${d.prevSeq}` });
+    }
+    // Records that arrived before these and named them as predecessor: their gap closes, or their link is broken.
+    const resolved: string[] = [];
+    for (const r of around) {
+      if (freshIds.has(r.id) || r.prev_seq === null) continue;
+      const pred = bySeq.get(Number(r.prev_seq));
+      if (!pred) continue;
+      if (pred.hash === r.prev_hash) resolved.push(r.id);
+      else alerts.push({ kind: 'chain_broken', recordId: r.id, body: { seq: Number(r.seq), prevSeq: Number(r.prev_seq) }, message: `sale ${r.id}: its predecessor ${pred.id} arrived and is not the record it was chained to` });
+    }
+    if (resolved.length) {
+      await tx.query(`UPDATE alerts SET resolved_at = now() WHERE kind = 'chain_gap' AND resolved_at IS NULL AND record_id = ANY($1::text[])`, [toPgArray(resolved)]);
+    }
+    await insertAlerts(tx, who, alerts);
   }
 
   async listSales(storeId: string, limit: number): Promise<(SaleDoc & { receivedAt: string })[]> {
@@ -229,15 +316,24 @@ export class HqStore {
     return rows.map((r) => ({ ...r.body, receivedAt: new Date(r.received_at).toISOString() }));
   }
 
-  async alerts(): Promise<{ kind: string; recordId: string; message: string; body: unknown }[]> {
-    const rows = await this.sql.query<Row>('SELECT kind, record_id, message, body FROM alerts ORDER BY id');
-    return rows.map((r) => ({ kind: str(r.kind), recordId: str(r.record_id), message: str(r.message), body: r.body }));
+  /** Alerts for managers, oldest first; `open` leaves out those HQ closed by itself. */
+  async alerts(opts: { open?: boolean } = {}): Promise<{ kind: string; recordId: string; message: string; body: unknown; resolvedAt: string | null }[]> {
+    const rows = await this.sql.query<Row>(
+      `SELECT kind, record_id, message, body, resolved_at FROM alerts ${opts.open ? 'WHERE resolved_at IS NULL' : ''} ORDER BY id`,
+    );
+    return rows.map((r) => ({
+      kind: str(r.kind),
+      recordId: str(r.record_id),
+      message: str(r.message),
+      body: r.body,
+      resolvedAt: r.resolved_at ? new Date(r.resolved_at as string).toISOString() : null,
+    }));
   }
 
   // ---- registers and tokens ------------------------------------------------------------
 
   /** Issues a new register token (stored hashed) and revokes the register's earlier ones. */
-  async enrol(storeId: string, registerId: string): Promise<{ registerToken: string; lastSequence: number }> {
+  async enrol(storeId: string, registerId: string): Promise<{ registerToken: string; lastSequence: number; lastHash: string | null; expiresAt: string }> {
     const [store] = await this.sql.query<{ registers: string[]; kind: string }>(
       'SELECT registers, kind FROM stores WHERE id = $1 AND NOT deleted',
       [storeId],
@@ -246,35 +342,61 @@ export class HqStore {
     if (!store.registers.includes(registerId)) {
       throw new HqError(404, 'unknown_register', `store ${storeId} has no register ${registerId}`, 'registerId');
     }
-    const registerToken = randomBytes(32).toString('base64url');
     return this.sql.transaction(async (tx) => {
-      await tx.query(
-        'UPDATE register_tokens SET revoked_at = now() WHERE store_id = $1 AND register_id = $2 AND revoked_at IS NULL',
+      const issued = await this.issueToken(tx, storeId, registerId);
+      // Where the register's numbering and chain stand at HQ: a reinstalled register continues both.
+      const [row] = await tx.query<{ seq: number | string; hash: string | null }>(
+        'SELECT seq, hash FROM sales WHERE store_id = $1 AND register_id = $2 ORDER BY seq DESC LIMIT 1',
         [storeId, registerId],
       );
-      await tx.query('INSERT INTO register_tokens (token_hash, store_id, register_id) VALUES ($1, $2, $3)', [
-        hashToken(registerToken),
-        storeId,
-        registerId,
-      ]);
-      const [row] = await tx.query<{ last: number | string }>(
-        'SELECT coalesce(max(seq), 0) AS last FROM sales WHERE store_id = $1 AND register_id = $2',
-        [storeId, registerId],
-      );
-      return { registerToken, lastSequence: Number(row?.last ?? 0) };
+      return { ...issued, lastSequence: Number(row?.seq ?? 0), lastHash: row?.hash ?? null };
     });
   }
 
-  async authenticate(token: string): Promise<RegisterPrincipal | null> {
-    const [row] = await this.sql.query<{ store_id: string; register_id: string }>(
-      'SELECT store_id, register_id FROM register_tokens WHERE token_hash = $1 AND revoked_at IS NULL',
-      [hashToken(token)],
-    );
-    return row ? { storeId: row.store_id, registerId: row.register_id } : null;
+  /** A register swaps its token for a fresh one (the old one stops working at once). */
+  async renew(who: RegisterPrincipal): Promise<{ registerToken: string; expiresAt: string }> {
+    return this.sql.transaction((tx) => this.issueToken(tx, who.storeId, who.registerId));
   }
 
-  async revokeRegisterTokens(storeId: string, registerId: string): Promise<void> {
-    await this.sql.query('UPDATE register_tokens SET revoked_at = now() WHERE store_id = $1 AND register_id = $2', [storeId, registerId]);
+  private async issueToken(tx: Queryable, storeId: string, registerId: string): Promise<{ registerToken: string; expiresAt: string }> {
+    const registerToken = randomBytes(32).toString('base64url');
+    const expiresAt = new Date(Date.now() + this.tokenTtlMs).toISOString();
+    await tx.query('UPDATE register_tokens SET revoked_at = now() WHERE store_id = $1 AND register_id = $2 AND revoked_at IS NULL', [
+      storeId,
+      registerId,
+    ]);
+    await tx.query('INSERT INTO register_tokens (token_hash, store_id, register_id, expires_at) VALUES ($1, $2, $3, $4)', [
+      hashToken(registerToken),
+      storeId,
+      registerId,
+      expiresAt,
+    ]);
+    return { registerToken, expiresAt };
+  }
+
+  async checkToken(token: string): Promise<TokenCheck> {
+    const [row] = await this.sql.query<{ store_id: string; register_id: string; revoked: boolean; expired: boolean; expires_at: Date | string }>(
+      `SELECT store_id, register_id, revoked_at IS NOT NULL AS revoked, expires_at <= now() AS expired, expires_at
+         FROM register_tokens WHERE token_hash = $1`,
+      [hashToken(token)],
+    );
+    if (!row) return { principal: null, reason: 'unknown' };
+    if (row.revoked) return { principal: null, reason: 'revoked' };
+    if (row.expired) return { principal: null, reason: 'expired' };
+    return { principal: { storeId: row.store_id, registerId: row.register_id }, expiresAt: new Date(row.expires_at).toISOString() };
+  }
+
+  async authenticate(token: string): Promise<RegisterPrincipal | null> {
+    return (await this.checkToken(token)).principal;
+  }
+
+  /** Revokes a register's tokens (a stolen or retired register); returns how many were live. */
+  async revokeRegisterTokens(storeId: string, registerId: string): Promise<number> {
+    const rows = await this.sql.query(
+      'UPDATE register_tokens SET revoked_at = now() WHERE store_id = $1 AND register_id = $2 AND revoked_at IS NULL RETURNING token_hash',
+      [storeId, registerId],
+    );
+    return rows.length;
   }
 
   // ---- settings ------------------------------------------------------------------------

@@ -1,3 +1,4 @@
+import type { ChainLink } from '../../src/chain.ts';
 import type { CompletedSale } from '../../src/sale.ts';
 import type { VatClass } from '../../src/vat.ts';
 
@@ -54,7 +55,7 @@ export interface StockDoc {
   _deleted: boolean;
 }
 
-export interface SaleDoc extends CompletedSale {
+export interface SaleDoc extends CompletedSale, ChainLink {
   _deleted: boolean;
 }
 

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type SellableProduct, addToCart, emptyCart } from '../../src/cart.ts';
 import { type SaleContext, type TenderInput, completeSale } from '../../src/sale.ts';
+import { seal } from '../../src/chain.ts';
 import type { SaleDoc } from './docs.ts';
 import { type ValidationProblem, type Validated, canonicalJson, validateEnrol, validatePushRows, validateSale } from './validate.ts';
 import { MAX_PUSH_ROWS, type PushRow } from './wire.ts';
@@ -46,7 +47,7 @@ function cashSale(seq = 1): SaleDoc {
   let cart = addToCart(emptyCart, COFFEE, 3);
   cart = addToCart(cart, PAN);
   // 3 × 7.99 + 29.99 = 53.96 → cash 53.95, rounding −1, change 46.05 from 100.
-  return { ...completeSale(cart, [{ kind: 'cash', tenderedCents: 10_000 }], ctx(seq)), _deleted: false };
+  return { ...seal(completeSale(cart, [{ kind: 'cash', tenderedCents: 10_000 }], ctx(seq)), null), _deleted: false };
 }
 
 /** A card-then-cash sale over all three VAT classes. */
@@ -58,7 +59,7 @@ function mixedSale(seq = 2): SaleDoc {
     { kind: 'card', amountCents: 5000, reference: 'PIN-0042' },
     { kind: 'cash', tenderedCents: 5000 },
   ];
-  return { ...completeSale(cart, tenders, ctx(seq)), _deleted: false };
+  return { ...seal(completeSale(cart, tenders, ctx(seq)), null), _deleted: false };
 }
 
 function row(doc: unknown): PushRow<unknown> {
@@ -269,7 +270,7 @@ describe('validatePushRows: quantities', () => {
 describe('validatePushRows: missing and unknown fields', () => {
   const topLevel = [
     'id', 'receiptNo', 'storeId', 'registerId', 'seq', 'createdAt', 'operatorId', 'lines', 'totalCents',
-    'roundingCents', 'payableCents', 'changeCents', 'vat', 'tenders', '_deleted',
+    'roundingCents', 'payableCents', 'changeCents', 'vat', 'tenders', 'prevSeq', 'prevHash', 'hash', '_deleted',
   ];
 
   it('the list of required fields covers every field of a sale', () => {
@@ -593,7 +594,7 @@ describe('canonicalJson', () => {
 describe('validatePushRows: edge cases of what completeSale makes', () => {
   it('accepts a card sale completeSale built with an empty card reference', () => {
     const cart = addToCart(emptyCart, COFFEE);
-    const sale = { ...completeSale(cart, [{ kind: 'card', amountCents: 799, reference: '' }], ctx(5)), _deleted: false };
+    const sale = { ...seal(completeSale(cart, [{ kind: 'card', amountCents: 799, reference: '' }], ctx(5)), null), _deleted: false };
     expect(sale.tenders[0]).toEqual({ kind: 'card', amountCents: 799, reference: '' });
     expect(pushOne(sale)).toEqual({ ok: true, value: [sale] });
   });
@@ -625,7 +626,7 @@ describe('free items', () => {
   // A zero-priced product (a give-away) is sellable: the sale has no tender and HQ takes it.
   it('accepts a zero-total sale completeSale built', () => {
     const cart = addToCart(emptyCart, { ...COFFEE, priceCents: 0 });
-    const sale = { ...completeSale(cart, [], ctx(6)), _deleted: false };
+    const sale = { ...seal(completeSale(cart, [], ctx(6)), null), _deleted: false };
     expect(pushOne(sale).ok).toBe(true);
   });
 });

@@ -8,6 +8,7 @@ const cents = z.int().min(-MAX_CENTS).max(MAX_CENTS);
 const nonNegCents = z.int().min(0).max(MAX_CENTS);
 const locationId = z.string().regex(/^[A-Z0-9]{1,8}$/, 'must be 1-8 capitals or digits');
 const vat = z.enum(['high', 'low', 'zero']);
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 hash (64 hex digits)');
 
 const saleLine = z.strictObject({
   lineNo: z.int().min(1).max(1000),
@@ -58,6 +59,11 @@ export const saleDocSchema = z.strictObject({
     .max(3),
   // A sale of free items (total 0) has no tender; otherwise verifySale requires tenders = payable.
   tenders: z.array(tender).max(10),
+  // The register's chain (src/chain.ts): HQ checks the links and flags breaks; it never refuses
+  // a record for them, so no sale is lost over a broken link.
+  prevSeq: z.int().min(1).nullable(),
+  prevHash: sha256.nullable(),
+  hash: sha256,
   _deleted: z.literal(false),
 });
 
@@ -130,13 +136,4 @@ export function validateEnrol(input: unknown): Validated<z.infer<typeof enrolSch
 }
 
 /** Canonical JSON (sorted keys) so that "the same body" means the same bytes on both ends. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const obj = value as Record<string, unknown>;
-  return `{${Object.keys(obj)
-    .filter((k) => obj[k] !== undefined)
-    .sort()
-    .map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`)
-    .join(',')}}`;
-}
+export { canonicalJson } from '../../src/canonical.ts';

@@ -63,6 +63,10 @@ export interface EnrolResponse {
   registerId: string;
   /** Highest document sequence HQ has seen from this register (0 if none): numbering continues above it. */
   lastSequence: number;
+  /** Hash of that record (the register's chain head at HQ), or null. */
+  lastHash: string | null;
+  /** When the register token expires (ISO); renew before with POST /api/registers/renew. */
+  expiresAt: string;
 }
 
 export interface SalesListResponse {

@@ -127,7 +127,7 @@ describe.each(backends)('HQ replication on $name', (backend) => {
     const held = (await salesOf('1001')).filter((s) => s.id === original.id);
     expect(held.map((s) => s.totalCents)).toEqual([500]);
     const alerts = await hq.store.alerts();
-    const alert = alerts.find((a) => a.recordId === original.id);
+    const alert = alerts.find((a) => a.recordId === original.id && a.kind === 'conflicting_record');
     expect(alert?.kind).toBe('conflicting_record');
     expect((alert?.body as { totalCents: number }).totalCents).toBe(900);
   });

@@ -6,6 +6,8 @@ import type { RxStorage } from 'rxdb';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addToCart, emptyCart } from '../../src/cart.ts';
+import { verifyChain } from '../../src/chain.ts';
+import type { SaleDoc } from '../../sync/protocol/docs.ts';
 import { type RunningHq, startHq } from '../../sync/hq/server.ts';
 import { type RegisterClient, enrolmentApi, openRegister } from '../../sync/client/index.ts';
 import type { SyncStatus } from '../../sync/client/api.ts';
@@ -87,6 +89,9 @@ describe('register sync client against HQ', () => {
       const after = await hq.store.listSales('1001', 10);
       expect(after.filter((s) => s.registerId === '02').map((s) => s.receiptNo)).toEqual(['1001-02-000002', '1001-02-000001']);
       expect(after.find((s) => s.receiptNo === '1001-02-000002')?.tenders[0]).toMatchObject({ kind: 'card', reference: 'PIN-1' });
+      // Sealed and chained by the register; HQ found nothing wrong with the chain.
+      expect(after.find((s) => s.receiptNo === '1001-02-000002')).toMatchObject({ prevSeq: 1, prevHash: sale.hash });
+      expect((await hq.store.alerts()).filter((a) => a.recordId.startsWith('1001-02-'))).toEqual([]);
     } finally {
       await client.close();
     }
@@ -107,12 +112,19 @@ describe('register sync client against HQ', () => {
     const c2 = await openRegister(identity, { storage: storageOn(idb), live: false });
     numbers.push((await c2.completeSale(cart, pay, 'cashier')).seq);
     expect(numbers).toEqual([1, 2, 3, 4]);
-    expect((await c2.recentSales(10)).map((s) => s.seq)).toEqual([4, 3, 2, 1]);
+    const sales = (await c2.recentSales(10)) as SaleDoc[];
+    expect(sales.map((s) => s.seq)).toEqual([4, 3, 2, 1]);
+    // One unbroken chain across the restart.
+    expect(verifyChain(sales)).toEqual([]);
+    expect(sales[0]?.prevHash).toBe(sales[1]?.hash);
     await c2.close();
 
-    // A fresh install (empty replica) of a register whose last number HQ knows continues above it.
-    const reinstalled = await openRegister({ ...identity, lastSequence: 41 }, { storage: storageOn(new IDBFactory()), live: false });
-    expect((await reinstalled.completeSale(cart, pay, 'cashier')).receiptNo).toBe('1002-03-000042');
+    // A fresh install (empty replica) of a register whose last number and hash HQ knows continues both.
+    const headAtHq = 'a'.repeat(64);
+    const reinstalled = await openRegister({ ...identity, lastSequence: 41, lastHash: headAtHq }, { storage: storageOn(new IDBFactory()), live: false });
+    const next = (await reinstalled.completeSale(cart, pay, 'cashier')) as SaleDoc;
+    expect(next.receiptNo).toBe('1002-03-000042');
+    expect(next).toMatchObject({ prevSeq: 41, prevHash: headAtHq });
     await reinstalled.close();
   });
 

@@ -1,9 +1,18 @@
 import { type Cart, addToCart, emptyCart } from '../../src/cart.ts';
+import { type ChainHead, seal } from '../../src/chain.ts';
 import { type CompletedSale, type TenderInput, completeSale } from '../../src/sale.ts';
 import type { SaleDoc } from '../../sync/protocol/docs.ts';
 
-/** A real sale, built by the domain core exactly as the register builds it. */
-export function makeSale(storeId: string, registerId: string, seq: number, opts: { priceCents?: number; quantity?: number; tender?: TenderInput } = {}): SaleDoc {
+export interface SaleOptions {
+  priceCents?: number;
+  quantity?: number;
+  tender?: TenderInput;
+  /** The register's chain head before this sale; null (default) makes it the start of a chain. */
+  prev?: ChainHead | null;
+}
+
+/** A real sale, built and sealed by the domain core exactly as the register does it. */
+export function makeSale(storeId: string, registerId: string, seq: number, opts: SaleOptions = {}): SaleDoc {
   let cart: Cart = emptyCart;
   cart = addToCart(
     cart,
@@ -25,7 +34,19 @@ export function makeSale(storeId: string, registerId: string, seq: number, opts:
     createdAt: new Date(Date.UTC(2026, 10, 25, 9, 0, seq % 60)).toISOString(),
     operatorId: 'cashier',
   });
-  return { ...sale, _deleted: false };
+  return { ...seal(sale, opts.prev ?? null), _deleted: false };
+}
+
+/** `count` sales of one register, numbered from `firstSeq`, each chained to the one before. */
+export function makeChain(storeId: string, registerId: string, count: number, opts: Omit<SaleOptions, 'prev'> & { firstSeq?: number; head?: ChainHead | null } = {}): SaleDoc[] {
+  const out: SaleDoc[] = [];
+  let head = opts.head ?? null;
+  for (let i = 0; i < count; i++) {
+    const sale = makeSale(storeId, registerId, (opts.firstSeq ?? 1) + i, { ...opts, prev: head });
+    out.push(sale);
+    head = { seq: sale.seq, hash: sale.hash };
+  }
+  return out;
 }
 
 /** What the register sends: RxDB push rows. */
