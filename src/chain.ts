@@ -51,15 +51,17 @@ export type ChainFinding =
  * the predecessor it names. `known` gives records already checked before (e.g. held by HQ),
  * by sequence number, so a new batch links to them. Findings are for people: nothing is dropped.
  */
-export function verifyChain(
-  records: readonly (ChainLink & { seq: number })[],
+export function verifyChain<R extends ChainLink & { seq: number }>(
+  records: readonly R[],
   known: ReadonlyMap<number, string> = new Map(),
+  /** The record's content hash; HQ passes one computed natively and ahead of time. */
+  hashOf: (record: R) => string = recordHash,
 ): ChainFinding[] {
   const findings: ChainFinding[] = [];
   const hashes = new Map(known);
   for (const r of records) hashes.set(r.seq, r.hash);
   for (const r of [...records].sort((a, b) => a.seq - b.seq)) {
-    if (recordHash(r) !== r.hash) findings.push({ kind: 'altered', seq: r.seq, reason: 'its content does not match its hash' });
+    if (hashOf(r) !== r.hash) findings.push({ kind: 'altered', seq: r.seq, reason: 'its content does not match its hash' });
     if (r.prevSeq === null) {
       if (r.prevHash !== null) findings.push({ kind: 'broken', seq: r.seq, reason: 'names a predecessor hash without its number' });
       else if (r.seq !== 1) findings.push({ kind: 'restart', seq: r.seq, reason: 'starts a new chain after earlier numbers' });

@@ -47,7 +47,9 @@ export function databaseName(storeId: string, registerId: string): string {
 export async function openRegisterDatabase(name: string, storage?: RxStorage<unknown, unknown>): Promise<RegisterDatabase> {
   const db = await createRxDatabase<RegisterCollections>({
     name,
-    storage: storage ?? getRxStorageDexie(),
+    // Strict durability: IndexedDB reports a write done only once it is on disk, so a power cut
+    // right after "sale complete" cannot lose the sale (Chromium's default is relaxed).
+    storage: storage ?? getRxStorageDexie({ chromeTransactionDurability: 'strict' }),
     localDocuments: true,
     multiInstance: false,
     eventReduce: true,

@@ -8,8 +8,7 @@ import type {
   StockDoc,
   StoreDoc,
 } from '../protocol/index.ts';
-import { verifyChain } from '../../src/chain.ts';
-import { canonicalJson } from '../protocol/validate.ts';
+import { chainPayload, verifyChain } from '../../src/chain.ts';
 import { HqError } from './errors.ts';
 import type { Queryable, Sql, SqlParam } from './sql.ts';
 
@@ -114,8 +113,25 @@ async function insertAlerts(tx: Queryable, who: RegisterPrincipal, alerts: reado
   await tx.query(text, params);
 }
 
-export function bodyHash(doc: unknown): string {
-  return createHash('sha256').update(canonicalJson(doc)).digest('hex');
+/** What HQ computes of a sale before it touches the database: its chain hash and its body hash, from one canonical text. */
+interface SaleDigest {
+  /** SHA-256 of the chain payload (everything but hash and _deleted): must equal the sale's own hash. */
+  contentHash: string;
+  /** Identifies the whole body, hash included: "the same sale again" vs "another body". */
+  bodyHash: string;
+}
+
+function digestSale(d: SaleDoc): SaleDigest {
+  const payload = chainPayload(d);
+  return {
+    contentHash: createHash('sha256').update(payload).digest('hex'),
+    bodyHash: createHash('sha256').update(`${payload}\n${d.hash}`).digest('hex'),
+  };
+}
+
+/** The body hash HQ stores with a sale (see SaleDigest). */
+export function bodyHash(doc: SaleDoc): string {
+  return digestSale(doc).bodyHash;
 }
 
 /** Multi-row INSERT: `rows` of equal length, `columns` named; returns text and flat params. */
@@ -216,8 +232,10 @@ export class HqStore {
     if (docs.length === 0) return [];
     const sorted = [...docs].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const unique = sorted.filter((d, i) => i === 0 || sorted[i - 1]?.id !== d.id);
+    // The CPU work (canonical JSON, hashes) before the transaction, so it holds no connection.
+    const digests = new Map(unique.map((d) => [d.id, digestSale(d)]));
+    const hashes = new Map(unique.map((d) => [d.id, digests.get(d.id)?.bodyHash ?? '']));
     return this.sql.transaction(async (tx) => {
-      const hashes = new Map(unique.map((d) => [d.id, bodyHash(d)]));
       const [text, params] = multiInsert(
         'sales',
         ['id', 'store_id', 'register_id', 'seq', 'receipt_no', 'total_cents', 'body', 'body_hash', 'prev_seq', 'hash'],
@@ -237,7 +255,7 @@ export class HqStore {
       );
       const inserted = new Set((await tx.query<{ id: string }>(text, params)).map((r) => r.id));
       const fresh = unique.filter((d) => inserted.has(d.id));
-      if (fresh.length) await this.checkChain(tx, who, fresh);
+      if (fresh.length) await this.checkChain(tx, who, fresh, (d) => digests.get(d.id)?.contentHash ?? '');
       const existingIds = unique.filter((d) => !inserted.has(d.id)).map((d) => d.id);
       if (existingIds.length === 0) return [];
       const existing = await tx.query<{ id: string; body: SaleDoc; body_hash: string }>(
@@ -268,7 +286,7 @@ export class HqStore {
    * closed by itself when the predecessor arrives and fits), skipped numbers, a fork, a
    * restarted chain. Flags are alerts for a manager; the sales are kept regardless.
    */
-  private async checkChain(tx: Queryable, who: RegisterPrincipal, fresh: readonly SaleDoc[]): Promise<void> {
+  private async checkChain(tx: Queryable, who: RegisterPrincipal, fresh: readonly SaleDoc[], contentHash: (d: SaleDoc) => string): Promise<void> {
     const prevSeqs = fresh.flatMap((d) => (d.prevSeq === null ? [] : [String(d.prevSeq)]));
     const ownSeqs = fresh.map((d) => String(d.seq));
     const around = await tx.query<{ id: string; seq: string | number; prev_seq: string | number | null; hash: string | null; prev_hash: string | null }>(
@@ -283,7 +301,7 @@ export class HqStore {
 
     const alerts: Alert[] = [];
     const bySeq = new Map(fresh.map((d) => [d.seq, d]));
-    for (const f of verifyChain(fresh, known)) {
+    for (const f of verifyChain(fresh, known, contentHash)) {
       const d = bySeq.get(f.seq);
       if (d) alerts.push({ kind: `chain_${f.kind}`, recordId: d.id, body: { seq: d.seq, prevSeq: d.prevSeq, prevHash: d.prevHash, hash: d.hash }, message: `sale ${d.id}: ${f.reason}` });
     }

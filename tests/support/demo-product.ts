@@ -1,0 +1,18 @@
+import { demoAssortment, demoLocations, demoProducts } from '../../resources/demo/generate.ts';
+import { lineValidOn, localDay } from '../../src/assortment.ts';
+
+/** A product a demo store carries today, found with the same generator HQ seeded from. */
+export function productInAssortment(storeId: string, demoProductCount: number, skip = 0): { barcode: string; name: string; priceCents: number } {
+  const today = localDay(new Date());
+  const opts = { products: demoProductCount, today };
+  const carried = new Set<string>();
+  for (const line of demoAssortment(opts, demoLocations())) {
+    if (line.storeId === storeId && lineValidOn(line, today)) carried.add(line.productId);
+    if (carried.size > 50 + skip) break;
+  }
+  let seen = 0;
+  for (const p of demoProducts(opts)) {
+    if (carried.has(p.id) && p.barcode && seen++ >= skip) return { barcode: p.barcode, name: p.name, priceCents: p.priceCents };
+  }
+  throw new Error(`demo store ${storeId} carries no product with a barcode`);
+}
