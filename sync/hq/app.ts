@@ -173,6 +173,18 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     return { sales: await store.listSales(storeId, limit) };
   });
 
+  // ---- alerts for managers: conflicts, broken chains ---------------------------------------
+  app.get('/api/alerts', async (req) => {
+    requireAdmin(req, 'reading alerts');
+    const q = req.query as Record<string, unknown>;
+    if (q.storeId !== undefined && (typeof q.storeId !== 'string' || !/^[A-Z0-9]{1,8}$/.test(q.storeId))) {
+      throw new HqError(400, 'invalid', 'storeId must be a store id', 'storeId');
+    }
+    const open = q.open === '1' || q.open === 'true';
+    const alerts = await store.alerts({ open, ...(typeof q.storeId === 'string' ? { storeId: q.storeId } : {}) });
+    return { alerts };
+  });
+
   // ---- replication ----------------------------------------------------------------------
   app.get('/api/replication/:collection/pull', async (req) => {
     const who = await requireRegister(req);

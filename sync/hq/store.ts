@@ -147,6 +147,18 @@ export function multiInsert(table: string, columns: readonly string[], rows: rea
   return [`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${values.join(', ')} ${suffix}`, params];
 }
 
+export interface HqAlert {
+  kind: string;
+  recordId: string;
+  storeId: string | null;
+  registerId: string | null;
+  message: string;
+  body: unknown;
+  createdAt: string;
+  /** Set when HQ closed the alert by itself (a chain gap filled by the predecessor). */
+  resolvedAt: string | null;
+}
+
 export interface TokenCheck {
   principal: RegisterPrincipal | null;
   /** Why there is none: unknown, revoked or expired. */
@@ -335,13 +347,25 @@ export class HqStore {
   }
 
   /** Alerts for managers, oldest first; `open` leaves out those HQ closed by itself. */
-  async alerts(opts: { open?: boolean } = {}): Promise<{ kind: string; recordId: string; message: string; body: unknown; resolvedAt: string | null }[]> {
+  async alerts(opts: { open?: boolean; storeId?: string } = {}): Promise<HqAlert[]> {
+    const where: string[] = [];
+    const params: SqlParam[] = [];
+    if (opts.open) where.push('resolved_at IS NULL');
+    if (opts.storeId) {
+      params.push(opts.storeId);
+      where.push(`store_id = $${params.length}`);
+    }
     const rows = await this.sql.query<Row>(
-      `SELECT kind, record_id, message, body, resolved_at FROM alerts ${opts.open ? 'WHERE resolved_at IS NULL' : ''} ORDER BY id`,
+      `SELECT kind, record_id, store_id, register_id, message, body, created_at, resolved_at FROM alerts
+        ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id`,
+      params,
     );
     return rows.map((r) => ({
       kind: str(r.kind),
       recordId: str(r.record_id),
+      storeId: r.store_id === null ? null : str(r.store_id),
+      registerId: r.register_id === null ? null : str(r.register_id),
+      createdAt: new Date(r.created_at as string).toISOString(),
       message: str(r.message),
       body: r.body,
       resolvedAt: r.resolved_at ? new Date(r.resolved_at as string).toISOString() : null,
