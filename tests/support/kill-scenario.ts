@@ -37,16 +37,14 @@ function rng(seed: number): () => number {
   };
 }
 
-async function scan(page: Page, code: string): Promise<void> {
-  await page.keyboard.type(code, { delay: 2 });
-  await page.keyboard.press('Enter');
-}
-
 /** One checkout as a cashier does it; returns the receipt number once it is on screen. */
 async function checkout(page: Page, barcode: string, name: string): Promise<string> {
-  await page.getByLabel('Search products').waitFor({ timeout: 60_000 });
-  await page.locator('body').click();
-  await scan(page, barcode);
+  // The code typed into the search field and Enter (what a cashier does when a label will not
+  // scan): the same lookup as the scanner, without depending on keystroke timing on a busy machine.
+  const search = page.getByLabel('Search products');
+  await search.waitFor({ timeout: 60_000 });
+  await search.fill(barcode);
+  await search.press('Enter');
   await page.getByLabel(`Quantity for ${name}`).waitFor({ timeout: 10_000 });
   await page.getByRole('button', { name: /Pay cash/ }).click();
   await page.getByLabel('Cash received').fill('100');
@@ -74,7 +72,12 @@ export async function runKillScenario(hq: HqProcess, opts: { kills: number; seed
     for (let k = 0; k < opts.kills; k++) {
       // Sell a little, then pull the plug somewhere in the middle of a checkout or a sync.
       // At least one whole sale per start, so every round has something to lose.
-      seen.push(await checkout(page, product.barcode, product.name));
+      try {
+        seen.push(await checkout(page, product.barcode, product.name));
+      } catch (e) {
+        if (process.env.KASSA_DEBUG_SHOTS) await page.screenshot({ path: `${process.env.KASSA_DEBUG_SHOTS}/kill-${k}.png` });
+        throw new Error(`after restart ${k}: ${(e as Error).message}\n${await page.locator('body').innerText().catch(() => '?')}`);
+      }
       const killAfterMs = 300 + Math.floor(random() * 2500);
       const current = chrome;
       const killer = new Promise<void>((resolve) => setTimeout(() => void current.kill().then(resolve), killAfterMs));
