@@ -43,6 +43,13 @@ describe('register configuration', () => {
     expect(readConfig(f.paths, { KASSA_HQ_URL: 'http://127.0.0.1:7400' }).hqUrl).toBe('https://hq.kassa.nl');
   });
 
+  it('keeps a renewed token with its expiry, and refuses an expiry that is not a time', () => {
+    const f = folders();
+    writeConfig(f.paths, { hqUrl: 'https://hq.kassa.nl', registerToken: 'register-token-789', tokenExpiresAt: '2027-11-25T10:00:00.000Z' });
+    expect(readConfig(f.paths).tokenExpiresAt).toBe('2027-11-25T10:00:00.000Z');
+    expect(() => writeConfig(f.paths, { tokenExpiresAt: 'next year' })).toThrow(/tokenExpiresAt/);
+  });
+
   it('names the file and the field of a bad configuration', () => {
     const f = folders();
     writeFileSync(join(f.exeDir, PRESET_FILE), JSON.stringify({ hqUrl: 'https://hq.kassa.nl', storeId: 'Utrecht' }));

@@ -41,13 +41,14 @@ export class ConfigError extends Error {
   }
 }
 
-const FIELDS = ['hqUrl', 'storeId', 'registerId', 'enrolmentToken', 'registerToken'] as const;
+const FIELDS = ['hqUrl', 'storeId', 'registerId', 'enrolmentToken', 'registerToken', 'tokenExpiresAt'] as const;
 const PATTERNS: Record<(typeof FIELDS)[number], RegExp> = {
   hqUrl: /^https?:\/\/[^\s]+$/,
   storeId: /^\d{4}$/,
   registerId: /^\d{2}$/,
   enrolmentToken: /^[\x21-\x7e]{8,200}$/,
   registerToken: /^[\x21-\x7e]{8,200}$/,
+  tokenExpiresAt: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/,
 };
 
 /** Checks a parsed configuration file; unknown keys are ignored, bad values name their field. */

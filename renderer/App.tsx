@@ -15,7 +15,13 @@ const host = getHost();
 
 function identityOf(c: RegisterConfig): RegisterIdentity | null {
   return c.hqUrl && c.storeId && c.registerId && c.registerToken
-    ? { hqUrl: c.hqUrl, storeId: c.storeId, registerId: c.registerId, registerToken: c.registerToken }
+    ? {
+        hqUrl: c.hqUrl,
+        storeId: c.storeId,
+        registerId: c.registerId,
+        registerToken: c.registerToken,
+        ...(c.tokenExpiresAt ? { tokenExpiresAt: c.tokenExpiresAt } : {}),
+      }
     : null;
 }
 
@@ -33,7 +39,13 @@ export function App() {
   const open = useCallback(
     async (identity: RegisterIdentity & { lastSequence?: number; lastHash?: string | null }) => {
       try {
-        const c = await openRegister(identity);
+        const c = await openRegister(identity, {
+          // Keep a renewed token where the register's configuration lives, before using it.
+          onTokenRenewed: async (renewed) => {
+            const current = await host.readConfig();
+            await host.writeConfig({ ...current, registerToken: renewed.registerToken, tokenExpiresAt: renewed.expiresAt });
+          },
+        });
         c.subscribeStatus(setStatus);
         setClient(c);
       } catch (e) {
@@ -69,6 +81,7 @@ export function App() {
         storeId: enrolled.storeId,
         registerId: enrolled.registerId,
         registerToken: enrolled.registerToken,
+        tokenExpiresAt: enrolled.expiresAt,
       };
       await host.writeConfig(next);
       await open(enrolled);

@@ -15,6 +15,8 @@ export interface RegisterConfig {
   enrolmentToken?: string;
   /** The register's own token after enrolment. */
   registerToken?: string;
+  /** When registerToken expires (ISO); the register renews it well before. */
+  tokenExpiresAt?: string;
 }
 
 export interface PrintOptions {

@@ -44,6 +44,8 @@ export interface RegisterIdentity {
   storeId: string;
   registerId: string;
   registerToken: string;
+  /** When registerToken expires (ISO), if known; the register renews it well before. */
+  tokenExpiresAt?: string;
 }
 
 export interface RegisterClient {
@@ -74,6 +76,12 @@ export interface Enrolled extends RegisterIdentity {
   lastSequence: number;
   lastHash: string | null;
   /** When the register token expires (ISO). */
+  expiresAt: string;
+}
+
+/** A renewed register token, for the host to keep (config file or browser storage). */
+export interface RenewedToken {
+  registerToken: string;
   expiresAt: string;
 }
 

@@ -28,10 +28,15 @@ export interface HttpHooks {
 export class HqHttp {
   constructor(
     readonly baseUrl: string,
-    private readonly token: string | null,
+    private token: string | null,
     private readonly hooks: HttpHooks = {},
     private readonly timeoutMs = 20_000,
   ) {}
+
+  /** After a token renewal: every later request carries the new token. */
+  setToken(token: string): void {
+    this.token = token;
+  }
 
   url(path: string): string {
     return `${this.baseUrl.replace(/\/+$/, '')}${path}`;

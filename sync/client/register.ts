@@ -5,7 +5,7 @@ import { nextSequence } from '../../src/numbering.ts';
 import { type CompletedSale, type TenderInput, completeSale } from '../../src/sale.ts';
 import type { SaleDoc, StoreDoc } from '../protocol/docs.ts';
 import type { CountResponse } from '../protocol/wire.ts';
-import type { ProductHit, RegisterClient, RegisterIdentity, SyncStatus } from './api.ts';
+import type { ProductHit, RegisterClient, RegisterIdentity, RenewedToken, SyncStatus } from './api.ts';
 import { type RegisterDatabase, databaseName, openRegisterDatabase } from './database.ts';
 import { HqHttp } from './http.ts';
 import { type Replication, startReplication } from './replication.ts';
@@ -19,6 +19,10 @@ export interface OpenOptions {
   live?: boolean;
   /** The register's clock (tests). */
   now?: () => Date;
+  /** Called with a renewed token; the host must keep it, or the register cannot sync once the old one is gone. */
+  onTokenRenewed?: (renewed: RenewedToken) => Promise<void>;
+  /** Renew when fewer than this many days are left (default 30). */
+  renewDaysBefore?: number;
 }
 
 interface Meta {
@@ -111,7 +115,33 @@ export async function openRegister(
     onUnreachable: () => status.unreachable(now()),
   });
   let replication: Replication | null = null;
+
+  // ---- token renewal: well before the token expires, swap it for a fresh one ------------
+  let tokenExpiresAt = identity.tokenExpiresAt ?? null;
+  let currentToken = identity.registerToken;
+  let renewing = false;
+  const renewIfDue = async (): Promise<void> => {
+    const leftMs = tokenExpiresAt ? Date.parse(tokenExpiresAt) - Date.now() : 0;
+    if (renewing || !opts.onTokenRenewed || leftMs > (opts.renewDaysBefore ?? 30) * 86_400_000) return;
+    renewing = true;
+    try {
+      const renewed = await http.post<RenewedToken>('/api/registers/renew', {});
+      // Keep it first: a crash after HQ revoked the old token but before saving would lock us out.
+      await opts.onTokenRenewed({ registerToken: renewed.registerToken, expiresAt: renewed.expiresAt });
+      http.setToken(renewed.registerToken);
+      currentToken = renewed.registerToken;
+      tokenExpiresAt = renewed.expiresAt;
+    } catch {
+      // Offline or HQ busy: try again at the next check.
+    } finally {
+      renewing = false;
+    }
+  };
+  let renewTimer: ReturnType<typeof setInterval> | null = null;
+
   if (opts.live !== false) {
+    void renewIfDue();
+    renewTimer = setInterval(() => void renewIfDue(), 6 * 3_600_000);
     replication = startReplication(db, http, status, true);
     const fetchTotal = async (): Promise<void> => {
       for (let attempt = 0; !status.get().firstSync.done; attempt++) {
@@ -145,7 +175,15 @@ export async function openRegister(
   };
 
   const client: RegisterClient = {
-    identity: { hqUrl: identity.hqUrl, storeId: identity.storeId, registerId: identity.registerId, registerToken: identity.registerToken },
+    get identity() {
+      return {
+        hqUrl: identity.hqUrl,
+        storeId: identity.storeId,
+        registerId: identity.registerId,
+        registerToken: currentToken,
+        ...(tokenExpiresAt ? { tokenExpiresAt } : {}),
+      };
+    },
 
     async searchProducts(query: string, limit = 20): Promise<ProductHit[]> {
       return index.search(query, limit, true);
@@ -192,6 +230,7 @@ export async function openRegister(
     },
 
     async close() {
+      if (renewTimer) clearInterval(renewTimer);
       for (const s of subs) s.unsubscribe();
       await replication?.stop();
       await queue;

@@ -130,6 +130,9 @@ CREATE INDEX sales_prev ON sales (store_id, register_id, prev_seq);
 ALTER TABLE register_tokens ADD COLUMN expires_at timestamptz;
 UPDATE register_tokens SET expires_at = created_at + interval '365 days' WHERE expires_at IS NULL;
 ALTER TABLE register_tokens ALTER COLUMN expires_at SET NOT NULL;
+-- A renewed token replaces the old one only once it has been used: a renewal whose answer was
+-- lost on the way leaves the register with a token that still works.
+ALTER TABLE register_tokens ADD COLUMN first_used_at timestamptz;
 
 -- An alert HQ could close by itself (a gap filled by the late predecessor) keeps its history.
 ALTER TABLE alerts ADD COLUMN resolved_at timestamptz;

@@ -395,18 +395,28 @@ export class HqStore {
     });
   }
 
-  /** A register swaps its token for a fresh one (the old one stops working at once). */
+  /**
+   * A register swaps its token for a fresh one. The old one keeps working until the new one is
+   * first used, so a renewal whose answer is lost on the way does not lock the register out.
+   */
   async renew(who: RegisterPrincipal): Promise<{ registerToken: string; expiresAt: string }> {
-    return this.sql.transaction((tx) => this.issueToken(tx, who.storeId, who.registerId));
+    return this.sql.transaction((tx) => this.issueToken(tx, who.storeId, who.registerId, { revokeOthers: false }));
   }
 
-  private async issueToken(tx: Queryable, storeId: string, registerId: string): Promise<{ registerToken: string; expiresAt: string }> {
+  private async issueToken(
+    tx: Queryable,
+    storeId: string,
+    registerId: string,
+    opts: { revokeOthers: boolean } = { revokeOthers: true },
+  ): Promise<{ registerToken: string; expiresAt: string }> {
     const registerToken = randomBytes(32).toString('base64url');
     const expiresAt = new Date(Date.now() + this.tokenTtlMs).toISOString();
-    await tx.query('UPDATE register_tokens SET revoked_at = now() WHERE store_id = $1 AND register_id = $2 AND revoked_at IS NULL', [
-      storeId,
-      registerId,
-    ]);
+    if (opts.revokeOthers) {
+      await tx.query('UPDATE register_tokens SET revoked_at = now() WHERE store_id = $1 AND register_id = $2 AND revoked_at IS NULL', [
+        storeId,
+        registerId,
+      ]);
+    }
     await tx.query('INSERT INTO register_tokens (token_hash, store_id, register_id, expires_at) VALUES ($1, $2, $3, $4)', [
       hashToken(registerToken),
       storeId,
@@ -417,14 +427,28 @@ export class HqStore {
   }
 
   async checkToken(token: string): Promise<TokenCheck> {
-    const [row] = await this.sql.query<{ store_id: string; register_id: string; revoked: boolean; expired: boolean; expires_at: Date | string }>(
-      `SELECT store_id, register_id, revoked_at IS NOT NULL AS revoked, expires_at <= now() AS expired, expires_at
+    const hash = hashToken(token);
+    const [row] = await this.sql.query<{ store_id: string; register_id: string; revoked: boolean; expired: boolean; expires_at: Date | string; first_use: boolean }>(
+      `SELECT store_id, register_id, revoked_at IS NOT NULL AS revoked, expires_at <= now() AS expired, expires_at,
+              first_used_at IS NULL AS first_use
          FROM register_tokens WHERE token_hash = $1`,
-      [hashToken(token)],
+      [hash],
     );
     if (!row) return { principal: null, reason: 'unknown' };
     if (row.revoked) return { principal: null, reason: 'revoked' };
     if (row.expired) return { principal: null, reason: 'expired' };
+    if (row.first_use) {
+      // The first use of a (renewed) token retires the register's older tokens.
+      await this.sql.transaction(async (tx) => {
+        await tx.query('UPDATE register_tokens SET first_used_at = now() WHERE token_hash = $1 AND first_used_at IS NULL', [hash]);
+        await tx.query(
+          `UPDATE register_tokens SET revoked_at = now()
+            WHERE store_id = $1 AND register_id = $2 AND token_hash <> $3 AND revoked_at IS NULL
+              AND created_at <= (SELECT created_at FROM register_tokens WHERE token_hash = $3)`,
+          [row.store_id, row.register_id, hash],
+        );
+      });
+    }
     return { principal: { storeId: row.store_id, registerId: row.register_id }, expiresAt: new Date(row.expires_at).toISOString() };
   }
 

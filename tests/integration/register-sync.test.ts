@@ -128,6 +128,27 @@ describe('register sync client against HQ', () => {
     await reinstalled.close();
   });
 
+  it('renews its token before it expires, keeps the new one, and syncs on with it', async () => {
+    const identity = await enrolmentApi.enrol(hq.url, '1004', '03', 'client-it-admin');
+    const kept: string[] = [];
+    const client = await openRegister(
+      { ...identity, tokenExpiresAt: new Date(Date.now() + 5 * 86_400_000).toISOString() },
+      { storage: storageOn(new IDBFactory()), onTokenRenewed: async (r) => void kept.push(r.registerToken) },
+    );
+    try {
+      await waitFor('token renewed', async () => kept.length === 1, 20_000);
+      expect(client.identity.registerToken).toBe(kept[0]);
+      expect(Date.parse(client.identity.tokenExpiresAt ?? '')).toBeGreaterThan(Date.now() + 300 * 86_400_000);
+      const product = { id: '1000001', itemNumber: '1000001', barcode: null, name: 'Testproduct', priceCents: 250, vat: 'high' as const, inAssortment: true };
+      await client.completeSale(addToCart(emptyCart, product), [{ kind: 'cash', tenderedCents: 500 }], 'cashier');
+      await until(client, 'sale acknowledged with the new token', (s) => s.pending === 0 && s.online);
+      // The new token has been used: the old one is retired.
+      expect((await hq.store.checkToken(identity.registerToken)).reason).toBe('revoked');
+    } finally {
+      await client.close();
+    }
+  });
+
   it('writes nothing when the payment does not cover the sale', async () => {
     const identity = await enrolmentApi.enrol(hq.url, '1003', '01', 'client-it-admin');
     const client = await openRegister(identity, { storage: storageOn(new IDBFactory()), live: false });
