@@ -4,7 +4,6 @@ import { vatLabel } from '../../src/vat.ts';
 import type { ProductHit } from '../../sync/client/index.ts';
 import { euro } from '../format.ts';
 import { t } from '../i18n.ts';
-import { createWedgeDetector } from '../scanner.ts';
 import { useSale, useSession } from '../state.ts';
 import { Payment } from './Payment.tsx';
 
@@ -44,9 +43,10 @@ export function Sell() {
     };
   }, [client, query]);
 
-  // The scanner works anywhere on the screen; shortcuts for the frequent actions.
+  // The scanner works anywhere on the screen: a keyboard-wedge scanner types digits and Enter,
+  // and whatever is typed outside a field goes to the search field, whose Enter looks a code up
+  // at once. So a scan never depends on how fast the keystrokes come. Shortcuts as well.
   useEffect(() => {
-    const wedge = createWedgeDetector();
     const onKey = (e: globalThis.KeyboardEvent): void => {
       if (e.key === 'F2') {
         e.preventDefault();
@@ -58,17 +58,13 @@ export function Sell() {
         openPayment(e.key === 'F8' ? 'cash' : 'card');
         return;
       }
-      const inSearch = e.target === searchRef.current;
-      const inOtherField = !inSearch && e.target instanceof HTMLElement && e.target.closest('input, select, textarea') !== null;
-      if (inOtherField || payment) {
-        wedge.reset();
-        return;
-      }
-      const code = wedge.key(e.key, e.timeStamp);
-      if (code && !inSearch) {
-        e.preventDefault();
-        void addByCode(code);
-      }
+      if (payment || e.ctrlKey || e.metaKey || e.altKey || e.key.length !== 1) return;
+      const inField = e.target instanceof HTMLElement && e.target.closest('input, select, textarea') !== null;
+      // A space on a focused button presses it; every other character goes to the search field.
+      if (inField || (e.key === ' ' && e.target instanceof HTMLButtonElement)) return;
+      e.preventDefault();
+      searchRef.current?.focus();
+      setQuery((q) => q + e.key);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);

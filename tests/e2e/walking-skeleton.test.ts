@@ -27,9 +27,9 @@ function productInAssortment(): { barcode: string; name: string; priceCents: num
   throw new Error('the demo store carries no product with a barcode');
 }
 
-async function scan(page: Page, code: string): Promise<void> {
-  // A keyboard-wedge scanner: fast digits, then Enter.
-  await page.keyboard.type(code, { delay: 5 });
+async function scan(page: Page, code: string, delayMs = 5): Promise<void> {
+  // A keyboard-wedge scanner: fast digits, then Enter (typed into no field in particular).
+  await page.keyboard.type(code, { delay: delayMs });
   await page.keyboard.press('Enter');
 }
 
@@ -114,7 +114,8 @@ describe('walking skeleton in Chromium', () => {
     // 7. HQ stops: the register keeps selling and says it is offline, with a record waiting.
     await hq.kill();
     await page.locator('body').click();
-    await scan(page, product.barcode);
+    // A cashier typing the code by hand, slowly, works the same way.
+    await scan(page, product.barcode, 150);
     await page.getByLabel(`Quantity for ${product.name}`).waitFor();
     await page.getByRole('button', { name: /Pay cash/ }).click();
     await page.getByLabel('Cash received').fill('100');
