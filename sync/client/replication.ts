@@ -12,6 +12,20 @@ const PULL_BATCH = 1000;
 const PUSH_BATCH = 100;
 const RETRY_MS = 3000;
 
+/**
+ * Whether HQ itself refused the record (it will not get better by retrying): only HQ's own
+ * error answers ({ error, message } from HQ) with a status that means "this record is wrong".
+ * A 4xx from a proxy or gateway on the way (408, 404 without HQ's body, …) is retried.
+ */
+export function isRefusal(e: unknown): e is HqResponseError {
+  if (!(e instanceof HqResponseError)) return false;
+  if (![400, 403, 409, 413, 422].includes(e.status)) return false;
+  return !e.body.error.startsWith('http_');
+}
+
+/** No byte on the event stream for this long (HQ sends a heartbeat every 15 s): reconnect. */
+const STREAM_SILENCE_MS = 45_000;
+
 export interface Replication {
   states: RxReplicationState<unknown, unknown>[];
   /** Pull everything and push everything now. */
@@ -91,7 +105,7 @@ export function startReplication(db: RegisterDatabase, http: HqHttp, status: Sta
     } catch (e) {
       // A refusal (bad record, wrong store) will not get better by retrying: find the refused
       // record(s), keep them here with HQ's reason, and let the rest of the queue go on.
-      if (e instanceof HqResponseError && e.status >= 400 && e.status < 500 && e.status !== 401 && e.status !== 429) {
+      if (isRefusal(e)) {
         if (rows.length > 1) {
           for (const row of rows) await pushSales([row]);
           return;
@@ -154,7 +168,12 @@ export function startReplication(db: RegisterDatabase, http: HqHttp, status: Sta
         const decoder = new TextDecoder();
         let buffer = '';
         for (;;) {
-          const { value, done } = await reader.read();
+          // A connection that dies silently (no FIN, no RST) must not stop live pulls for good.
+          let silence: ReturnType<typeof setTimeout> | undefined;
+          const timedOut = new Promise<never>((_, reject) => {
+            silence = setTimeout(() => reject(new Error('stream silent')), STREAM_SILENCE_MS);
+          });
+          const { value, done } = await Promise.race([reader.read(), timedOut]).finally(() => clearTimeout(silence));
           if (done) break;
           buffer += decoder.decode(value, { stream: true });
           let cut: number;

@@ -10,6 +10,7 @@ import {
   MAX_PULL_LIMIT,
   isPullCollection,
   isPushCollection,
+  isStorableText,
   validateEnrol,
   validatePushRows,
 } from '../protocol/index.ts';
@@ -31,6 +32,13 @@ export interface AppOptions {
   authFailureRate?: { capacity: number; perMinute: number };
 }
 
+const MAX_XID8 = 2n ** 64n - 1n;
+
+/** Store and register ids in paths: 1-8 capitals or digits, as everywhere else. */
+function checkLocationId(value: string, field: string): void {
+  if (!/^[A-Z0-9]{1,8}$/.test(value)) throw new HqError(400, 'invalid', `${field} must be 1-8 capitals or digits`, field);
+}
+
 function bearer(req: FastifyRequest): string | null {
   const h = req.headers.authorization;
   if (!h) return null;
@@ -40,6 +48,10 @@ function bearer(req: FastifyRequest): string | null {
 
 function intParam(value: unknown, field: string, min: number, max: number, fallback: number): number {
   if (value === undefined || value === '') return fallback;
+  // Plain decimal digits only: Number() would also take "0x10", "1e2" and " 5".
+  if (typeof value !== 'string' || !/^\d{1,15}$/.test(value)) {
+    throw new HqError(400, 'invalid', `${field} must be a whole number from ${min} to ${max}`, field);
+  }
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n < min || n > max) {
     throw new HqError(400, 'invalid', `${field} must be a whole number from ${min} to ${max}`, field);
@@ -129,6 +141,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     const q = (req.query as Record<string, unknown>).q;
     if (q !== undefined && typeof q !== 'string') throw new HqError(400, 'invalid', 'q must be text', 'q');
     if (typeof q === 'string' && q.length > 100) throw new HqError(400, 'invalid', 'q is longer than 100 characters', 'q');
+    if (typeof q === 'string' && !isStorableText(q)) throw new HqError(400, 'invalid', 'q must be text without control characters', 'q');
     const limit = intParam((req.query as Record<string, unknown>).limit, 'limit', 1, 500, 50);
     return store.searchProducts(q ?? '', limit);
   });
@@ -159,12 +172,15 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.post('/api/registers/:storeId/:registerId/revoke', async (req) => {
     requireAdmin(req, 'revoking a register');
     const { storeId, registerId } = req.params as { storeId: string; registerId: string };
+    checkLocationId(storeId, 'storeId');
+    checkLocationId(registerId, 'registerId');
     return { revoked: await store.revokeRegisterTokens(storeId, registerId) };
   });
 
   // ---- sales of a store ------------------------------------------------------------------
   app.get('/api/stores/:storeId/sales', async (req) => {
     const { storeId } = req.params as { storeId: string };
+    checkLocationId(storeId, 'storeId');
     if (!isAdmin(req)) {
       const who = await requireRegister(req);
       if (who.storeId !== storeId) throw new HqError(403, 'forbidden', `a register of store ${who.storeId} cannot read store ${storeId}`, 'storeId');
@@ -195,8 +211,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     const q = req.query as Record<string, unknown>;
     let checkpoint: Checkpoint | null = null;
     if (q.xid !== undefined || q.id !== undefined) {
-      if (typeof q.xid !== 'string' || !/^\d{1,20}$/.test(q.xid)) throw new HqError(400, 'invalid', 'xid must be a transaction id', 'xid');
-      if (typeof q.id !== 'string' || q.id.length > 200) throw new HqError(400, 'invalid', 'id must be a document id', 'id');
+      if (typeof q.xid !== 'string' || !/^\d{1,20}$/.test(q.xid) || BigInt(q.xid) > MAX_XID8) {
+        throw new HqError(400, 'invalid', 'xid must be a transaction id (0 to 2^64-1)', 'xid');
+      }
+      if (typeof q.id !== 'string' || q.id.length > 200 || !isStorableText(q.id)) throw new HqError(400, 'invalid', 'id must be a document id', 'id');
       checkpoint = { xid: q.xid, id: q.id };
     }
     const limit = intParam(q.limit, 'limit', 1, MAX_PULL_LIMIT, DEFAULT_PULL_LIMIT);

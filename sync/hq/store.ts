@@ -242,11 +242,20 @@ export class HqStore {
    */
   async pushSales(who: RegisterPrincipal, docs: readonly SaleDoc[]): Promise<SaleDoc[]> {
     if (docs.length === 0) return [];
-    const sorted = [...docs].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    const unique = sorted.filter((d, i) => i === 0 || sorted[i - 1]?.id !== d.id);
     // The CPU work (canonical JSON, hashes) before the transaction, so it holds no connection.
-    const digests = new Map(unique.map((d) => [d.id, digestSale(d)]));
-    const hashes = new Map(unique.map((d) => [d.id, digests.get(d.id)?.bodyHash ?? '']));
+    // The first body of an id in the batch is the candidate; another body under the same id in
+    // the same batch is a conflict like any other, never silently dropped.
+    const firsts = new Map<string, { doc: SaleDoc; digest: SaleDigest }>();
+    const sameBatchOthers: SaleDoc[] = [];
+    for (const d of docs) {
+      const digest = digestSale(d);
+      const first = firsts.get(d.id);
+      if (!first) firsts.set(d.id, { doc: d, digest });
+      else if (first.digest.bodyHash !== digest.bodyHash) sameBatchOthers.push(d);
+    }
+    const unique = [...firsts.values()].map((f) => f.doc).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const digests = new Map([...firsts].map(([id, f]) => [id, f.digest]));
+    const hashes = new Map([...firsts].map(([id, f]) => [id, f.digest.bodyHash]));
     return this.sql.transaction(async (tx) => {
       const [text, params] = multiInsert(
         'sales',
@@ -269,23 +278,32 @@ export class HqStore {
       const fresh = unique.filter((d) => inserted.has(d.id));
       if (fresh.length) await this.checkChain(tx, who, fresh, (d) => digests.get(d.id)?.contentHash ?? '');
       const existingIds = unique.filter((d) => !inserted.has(d.id)).map((d) => d.id);
-      if (existingIds.length === 0) return [];
-      const existing = await tx.query<{ id: string; body: SaleDoc; body_hash: string }>(
-        'SELECT id, body, body_hash FROM sales WHERE id = ANY($1::text[])',
-        [toPgArray(existingIds)],
-      );
       const conflicts: SaleDoc[] = [];
       const alerts: Alert[] = [];
-      for (const row of existing) {
-        if (row.body_hash === hashes.get(row.id)) continue;
-        const refused = unique.find((d) => d.id === row.id);
-        conflicts.push(row.body);
+      const refuse = (kept: SaleDoc, refused: SaleDoc): void => {
+        if (!conflicts.some((c) => c.id === kept.id)) conflicts.push(kept);
         alerts.push({
           kind: 'conflicting_record',
-          recordId: row.id,
-          body: refused ?? null,
-          message: `sale ${row.id} was sent again with another body; HQ keeps the first and refused this one`,
+          recordId: kept.id,
+          body: refused,
+          message: `sale ${kept.id} was sent again with another body; HQ keeps the first and refused this one`,
         });
+      };
+      const held = new Map<string, SaleDoc>();
+      if (existingIds.length) {
+        const existing = await tx.query<{ id: string; body: SaleDoc; body_hash: string }>(
+          'SELECT id, body, body_hash FROM sales WHERE id = ANY($1::text[])',
+          [toPgArray(existingIds)],
+        );
+        for (const row of existing) {
+          held.set(row.id, row.body);
+          const candidate = firsts.get(row.id)?.doc;
+          if (candidate && row.body_hash !== hashes.get(row.id)) refuse(row.body, candidate);
+        }
+      }
+      for (const other of sameBatchOthers) {
+        const kept = held.get(other.id) ?? firsts.get(other.id)?.doc;
+        if (kept) refuse(kept, other);
       }
       await insertAlerts(tx, who, alerts);
       return conflicts;

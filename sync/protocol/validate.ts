@@ -6,16 +6,27 @@ import { MAX_PUSH_ROWS } from './wire.ts';
 
 const cents = z.int().min(-MAX_CENTS).max(MAX_CENTS);
 const nonNegCents = z.int().min(0).max(MAX_CENTS);
+/** Text a database can store and a person can read: no NUL, no control characters, no lone surrogates. */
+export function isStorableText(value: string): boolean {
+  return (
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+    !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(value) &&
+    !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(value)
+  );
+}
+const text = (min: number, max: number) =>
+  z.string().min(min).max(max).refine(isStorableText, 'must be text without control characters or broken characters');
+
 const locationId = z.string().regex(/^[A-Z0-9]{1,8}$/, 'must be 1-8 capitals or digits');
 const vat = z.enum(['high', 'low', 'zero']);
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 hash (64 hex digits)');
 
 const saleLine = z.strictObject({
   lineNo: z.int().min(1).max(1000),
-  productId: z.string().min(1).max(64),
-  itemNumber: z.string().min(1).max(32),
+  productId: text(1, 64),
+  itemNumber: text(1, 32),
   barcode: z.string().regex(/^\d{8,14}$/, 'must be 8-14 digits').nullable(),
-  name: z.string().min(1).max(200),
+  name: text(1, 200),
   quantity: z.int().min(1).max(9999),
   unitPriceCents: nonNegCents,
   amountCents: nonNegCents,
@@ -24,7 +35,7 @@ const saleLine = z.strictObject({
 });
 
 const tender = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('card'), amountCents: nonNegCents, reference: z.string().max(64).nullable() }),
+  z.strictObject({ kind: z.literal('card'), amountCents: nonNegCents, reference: text(0, 64).nullable() }),
   z.strictObject({
     kind: z.literal('cash'),
     amountCents: nonNegCents,
@@ -34,13 +45,13 @@ const tender = z.discriminatedUnion('kind', [
 ]);
 
 export const saleDocSchema = z.strictObject({
-  id: z.string().min(1).max(40),
-  receiptNo: z.string().min(1).max(40),
+  id: text(1, 40),
+  receiptNo: text(1, 40),
   storeId: locationId,
   registerId: locationId,
   seq: z.int().min(1),
   createdAt: z.iso.datetime({ offset: true }),
-  operatorId: z.string().min(1).max(32),
+  operatorId: text(1, 32),
   lines: z.array(saleLine).min(1).max(500),
   totalCents: nonNegCents,
   roundingCents: z.int().min(-2).max(2),

@@ -132,6 +132,17 @@ describe.each(backends)('HQ replication on $name', (backend) => {
     expect((alert?.body as { totalCents: number }).totalCents).toBe(900);
   });
 
+  it('refuses a second body under the same id within one push, too', async () => {
+    const a = makeSale('1001', '01', 40, { priceCents: 500 });
+    const b = makeSale('1001', '01', 40, { priceCents: 900 });
+    const res = await call('POST', '/api/replication/sales/push', { token: token1001, body: pushRows([a, b]) });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual([expect.objectContaining({ id: a.id, totalCents: 500 })]);
+    expect((await salesOf('1001')).filter((s) => s.id === a.id).map((s) => s.totalCents)).toEqual([500]);
+    const alert = (await hq.store.alerts()).find((x) => x.recordId === a.id && x.kind === 'conflicting_record');
+    expect((alert?.body as { totalCents: number }).totalCents).toBe(900);
+  });
+
   it('never lets a register write another store or register’s sales, and writes nothing of such a push', async () => {
     const mine = makeSale('1001', '01', 3);
     const theirs = makeSale('1002', '01', 1);
