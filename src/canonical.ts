@@ -1,14 +1,40 @@
 /**
- * One JSON text per value, whatever the order of its keys: keys sorted, undefined left out.
- * Hashes of records (the sale chain, HQ's conflict check) are taken over this text.
+ * One JSON text per value, whatever the order of its keys: keys sorted, undefined properties
+ * left out (undefined in an array is null, as in JSON). Hashes of records (the sale chain, HQ's
+ * conflict check) are taken over this text. Written as one string builder: HQ runs it on every
+ * sale it ingests.
  */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const obj = value as Record<string, unknown>;
-  return `{${Object.keys(obj)
-    .filter((k) => obj[k] !== undefined)
-    .sort()
-    .map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`)
-    .join(',')}}`;
+  let out = '';
+  const write = (v: unknown): void => {
+    if (v === null || typeof v !== 'object') {
+      out += v === undefined ? 'null' : JSON.stringify(v);
+      return;
+    }
+    if (Array.isArray(v)) {
+      out += '[';
+      for (let i = 0; i < v.length; i++) {
+        if (i > 0) out += ',';
+        write(v[i]);
+      }
+      out += ']';
+      return;
+    }
+    const obj = v as Record<string, unknown>;
+    const keys = Object.keys(obj).sort();
+    let first = true;
+    out += '{';
+    for (const k of keys) {
+      const x = obj[k];
+      if (x === undefined) continue;
+      if (!first) out += ',';
+      first = false;
+      out += JSON.stringify(k);
+      out += ':';
+      write(x);
+    }
+    out += '}';
+  };
+  write(value);
+  return out;
 }
