@@ -1,7 +1,7 @@
 import { type KeyboardEvent, useEffect, useRef, useState } from 'react';
 import { cartTotals, lineAmount } from '../../src/cart.ts';
 import { vatLabel } from '../../src/vat.ts';
-import type { ProductHit } from '../../sync/client/index.ts';
+import type { ProductHit, SearchScope } from '../../sync/client/index.ts';
 import { euro } from '../format.ts';
 import { t } from '../i18n.ts';
 import { useSale, useSession } from '../state.ts';
@@ -13,6 +13,7 @@ export function Sell() {
   const client = useSession((s) => s.client);
   const { cart, payment, message, add, setQuantity, remove, openPayment, say } = useSale();
   const [query, setQuery] = useState('');
+  const [scope, setScope] = useState<SearchScope>('store');
   const [results, setResults] = useState<ProductHit[]>([]);
   const [active, setActive] = useState(0);
   const searchRef = useRef<HTMLInputElement>(null);
@@ -30,7 +31,7 @@ export function Sell() {
     if (!client) return;
     let live = true;
     const timer = setTimeout(() => {
-      void client.searchProducts(query, 20).then((r) => {
+      void client.searchProducts(query, 20, scope).then((r) => {
         if (live) {
           setResults(r);
           setActive(0);
@@ -41,7 +42,7 @@ export function Sell() {
       live = false;
       clearTimeout(timer);
     };
-  }, [client, query]);
+  }, [client, query, scope]);
 
   // The scanner works anywhere on the screen: a keyboard-wedge scanner types digits and Enter,
   // and whatever is typed outside a field goes to the search field, whose Enter looks a code up
@@ -103,14 +104,28 @@ export function Sell() {
             onKeyDown={onSearchKey}
             autoFocus
           />
-        {query.trim() && results.length === 0 && <p className="muted">{t.noResults} “{query}”.</p>}
+        <fieldset className="scope">
+          <legend>{t.searchScope}</legend>
+          {(['store', 'catalog'] as const).map((s) => (
+            <label key={s}>
+              <input type="radio" name="scope" value={s} checked={scope === s} onChange={() => setScope(s)} />
+              {s === 'store' ? t.scopeStore : t.scopeCatalog}
+            </label>
+          ))}
+        </fieldset>
+        {query.trim() && results.length === 0 && (
+          <p className="muted">
+            {scope === 'store' ? t.noResults : t.noResultsCatalog} “{query}”.
+          </p>
+        )}
         <ul className="results">
           {results.map((p, i) => (
             <li key={p.id} className={i === active ? 'active' : ''}>
               <button type="button" onClick={() => add(p)} aria-label={`${t.add} ${p.name}`}>
                 <span className="name">{p.name}</span>
                 <span className="meta">
-                  {p.itemNumber} · {p.barcode ?? '—'} · {p.onHandHere ?? '?'} {t.onHand}
+                  {p.itemNumber} · {p.barcode ?? '—'} · {p.onHandHere === null ? t.noStockFigure : `${p.onHandHere} ${t.onHand}`}
+                  {!p.inAssortment && <span className="badge">{t.notInAssortmentHere}</span>}
                 </span>
                 <span className="price">{euro(p.priceCents)}</span>
               </button>

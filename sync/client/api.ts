@@ -16,6 +16,8 @@ export interface ProductHit extends Omit<ProductDoc, '_deleted'> {
   onHandHere: number | null;
 }
 
+export type SearchScope = 'store' | 'catalog';
+
 export interface FirstSyncProgress {
   /** Products in the replica so far. */
   received: number;
@@ -50,8 +52,11 @@ export interface RegisterIdentity {
 
 export interface RegisterClient {
   readonly identity: RegisterIdentity;
-  /** Search this store's assortment by name (words, any order, prefix), item number or barcode. */
-  searchProducts(query: string, limit?: number): Promise<ProductHit[]>;
+  /**
+   * Search by name (words, any order, prefix), item number or barcode: in this store's
+   * assortment (scope 'store', the default) or in the chain's whole released catalog ('catalog').
+   */
+  searchProducts(query: string, limit?: number, scope?: SearchScope): Promise<ProductHit[]>;
   /** Exact barcode (EAN-13) or item number lookup, for the scanner. */
   findByCode(code: string): Promise<ProductHit | null>;
   /**

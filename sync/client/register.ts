@@ -5,7 +5,7 @@ import { nextSequence } from '../../src/numbering.ts';
 import { type CompletedSale, type TenderInput, completeSale } from '../../src/sale.ts';
 import type { SaleDoc, StoreDoc } from '../protocol/docs.ts';
 import type { CountResponse } from '../protocol/wire.ts';
-import type { ProductHit, RegisterClient, RegisterIdentity, RenewedToken, SyncStatus } from './api.ts';
+import type { ProductHit, RegisterClient, RegisterIdentity, RenewedToken, SearchScope, SyncStatus } from './api.ts';
 import { type RegisterDatabase, databaseName, openRegisterDatabase } from './database.ts';
 import { HqHttp } from './http.ts';
 import { type Replication, startReplication } from './replication.ts';
@@ -185,8 +185,8 @@ export async function openRegister(
       };
     },
 
-    async searchProducts(query: string, limit = 20): Promise<ProductHit[]> {
-      return index.search(query, limit, true);
+    async searchProducts(query: string, limit = 20, scope: SearchScope = 'store'): Promise<ProductHit[]> {
+      return index.search(query, limit, scope === 'store');
     },
 
     async findByCode(code: string): Promise<ProductHit | null> {

@@ -16,3 +16,21 @@ export function productInAssortment(storeId: string, demoProductCount: number, s
   }
   throw new Error(`demo store ${storeId} carries no product with a barcode`);
 }
+
+/** A released product a demo store does not carry today (neither now nor by a line from tomorrow). */
+export function productOutsideAssortment(storeId: string, demoProductCount: number): { id: string; itemNumber: string; barcode: string; name: string; priceCents: number } {
+  const today = localDay(new Date());
+  const opts = { products: demoProductCount, today };
+  const listed = new Set<string>();
+  for (const line of demoAssortment(opts, demoLocations())) if (line.storeId === storeId) listed.add(line.productId);
+  const names = new Map<string, number>();
+  const all = [...demoProducts(opts)];
+  for (const p of all) names.set(p.name, (names.get(p.name) ?? 0) + 1);
+  // One whose name is unique, so a search by name finds exactly it.
+  for (const p of all) {
+    if (!listed.has(p.id) && p.barcode && names.get(p.name) === 1) {
+      return { id: p.id, itemNumber: p.itemNumber, barcode: p.barcode, name: p.name, priceCents: p.priceCents };
+    }
+  }
+  throw new Error(`every demo product is in store ${storeId}'s assortment`);
+}

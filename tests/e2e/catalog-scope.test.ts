@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import type { SalesListResponse } from '../../sync/protocol/wire.ts';
+import { launchChromium } from '../support/browser.ts';
+import { productOutsideAssortment } from '../support/demo-product.ts';
+import { type HqProcess, createHqProcess, waitFor } from '../support/hq-process.ts';
+
+// A customer brings a product this store does not carry (found on a returns shelf): the cashier
+// finds it in the chain's whole catalog, sells it cash-and-carry, and HQ sees the line marked.
+
+const DEMO_PRODUCTS = 20_000;
+const STORE = '1001';
+
+describe('selling beyond the assortment', () => {
+  let hq: HqProcess;
+  let browser: Browser;
+  beforeAll(async () => {
+    hq = await createHqProcess({ demoProducts: DEMO_PRODUCTS });
+    await hq.start();
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await hq?.dispose();
+  });
+
+  it('finds an out-of-assortment product under "All products", marks it, sells it, and HQ records the mark', async () => {
+    const product = productOutsideAssortment(STORE, DEMO_PRODUCTS);
+    const page = await browser.newPage();
+    await page.goto(hq.url);
+    await page.getByLabel('Store', { exact: true }).selectOption(STORE);
+    await page.getByLabel('Enrolment token').fill(hq.adminToken);
+    await page.getByRole('button', { name: 'Enrol register' }).click();
+    const search = page.getByLabel('Search products');
+    await search.waitFor({ timeout: 120_000 });
+
+    // This store's assortment (the default) does not have it.
+    await search.fill(product.name);
+    await expect.poll(() => page.getByText(/No products in this store’s assortment match/).count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(await page.getByRole('button', { name: `Add ${product.name}` }).count()).toBe(0);
+
+    // The whole catalog does, and says it is not carried here.
+    await page.getByRole('radio', { name: 'All products' }).check();
+    const hit = page.getByRole('button', { name: `Add ${product.name}` });
+    await hit.waitFor({ timeout: 10_000 });
+    await expect.poll(() => hit.innerText()).toContain('not in this store’s assortment');
+    await hit.click();
+    await page.getByLabel(`Quantity for ${product.name}`).waitFor();
+    expect(await page.locator('.cart').innerText()).toContain('not in assortment');
+
+    await page.getByRole('button', { name: /Pay card/ }).click();
+    await page.getByRole('button', { name: /Card approved/ }).click();
+    const receiptNo = (await page.getByTestId('receipt-number').innerText()).trim();
+    expect(await page.getByRole('article').innerText()).toContain('not in assortment');
+
+    const sale = await waitFor('the sale at HQ', async () => {
+      const res = await fetch(`${hq.url}/api/stores/${STORE}/sales`, { headers: { authorization: `Bearer ${hq.adminToken}` } });
+      return ((await res.json()) as SalesListResponse).sales.find((s) => s.receiptNo === receiptNo);
+    });
+    expect(sale.lines).toEqual([expect.objectContaining({ productId: product.id, outOfAssortment: true, unitPriceCents: product.priceCents })]);
+  });
+});
