@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { ProductIndex, normalize } from './search-index.ts';
+
+const product = (id: string, name: string, barcode: string | null = null) => ({
+  id,
+  itemNumber: id,
+  barcode,
+  name,
+  category: 'Test',
+  priceCents: 100,
+  vat: 'low' as const,
+});
+
+function indexAt(clock: { now: Date }) {
+  const index = new ProductIndex('1001', () => clock.now);
+  index.upsertProduct(product('1000001', 'Tulp Stroopwafels naturel 8 stuks', '8710000000000'));
+  index.upsertProduct(product('1000002', 'Tulp Stroopwafels karamel 10 stuks', '8710000000017'));
+  index.upsertProduct(product('1000003', 'Polderman Crème Brûlée 200 g', '8710000000024'));
+  index.upsertProduct(product('1000004', 'De Molen Drop zout 200 g'));
+  index.upsertAssortment({ id: '1001:1000001', storeId: '1001', productId: '1000001', validFrom: '2025-01-01', validTo: null });
+  index.upsertAssortment({ id: '1001:1000002', storeId: '1001', productId: '1000002', validFrom: '2025-01-01', validTo: null });
+  index.upsertAssortment({ id: '1001:1000003', storeId: '1001', productId: '1000003', validFrom: '2026-11-26', validTo: null });
+  index.upsertAssortment({ id: '1002:1000004', storeId: '1002', productId: '1000004', validFrom: '2025-01-01', validTo: null });
+  index.upsertStock({ id: '1001:1000001', locationId: '1001', productId: '1000001', onHand: 12, reserved: 0, asOf: '2026-11-25T06:00:00Z' });
+  index.upsertStock({ id: '1002:1000002', locationId: '1002', productId: '1000002', onHand: 99, reserved: 0, asOf: '2026-11-25T06:00:00Z' });
+  return index;
+}
+
+describe('the register’s search index', () => {
+  const clock = { now: new Date(2026, 10, 25, 12, 0, 0) };
+
+  it('finds by name words in any order, as prefixes, without accents or case', () => {
+    const index = indexAt(clock);
+    expect(index.search('stroop', 20, false).map((p) => p.id)).toEqual(['1000002', '1000001']);
+    expect(index.search('NATUREL stroopw', 20, false).map((p) => p.id)).toEqual(['1000001']);
+    expect(index.search('creme brul', 20, false).map((p) => p.id)).toEqual(['1000003']);
+    expect(index.search('stroop xyz', 20, false)).toEqual([]);
+    expect(normalize('Crème Brûlée')).toBe('creme brulee');
+  });
+
+  it('looks up barcodes and item numbers exactly, and puts that hit first', () => {
+    const index = indexAt(clock);
+    expect(index.findByCode('8710000000017')?.id).toBe('1000002');
+    expect(index.findByCode(' 1000004 ')?.id).toBe('1000004');
+    expect(index.findByCode('871000000001')).toBeNull();
+    expect(index.search('8710000000000', 20, true)[0]?.id).toBe('1000001');
+  });
+
+  it('scopes to this store’s assortment, and shows stock here only', () => {
+    const index = indexAt(clock);
+    expect(index.search('drop', 20, true)).toEqual([]);
+    const drop = index.search('drop', 20, false)[0];
+    expect(drop).toMatchObject({ id: '1000004', inAssortment: false, onHandHere: null });
+    expect(index.findByCode('1000001')).toMatchObject({ inAssortment: true, onHandHere: 12 });
+    expect(index.findByCode('1000002')).toMatchObject({ onHandHere: null });
+  });
+
+  it('takes a line valid from tomorrow into the assortment at midnight, without any change to the data', () => {
+    const index = indexAt(clock);
+    expect(index.findByCode('1000003')?.inAssortment).toBe(false);
+    expect(index.search('creme', 20, true)).toEqual([]);
+    // The register's own local midnight (whatever its time zone).
+    clock.now = new Date(2026, 10, 25, 23, 59, 59);
+    expect(index.findByCode('1000003')?.inAssortment).toBe(false);
+    clock.now = new Date(2026, 10, 26, 0, 0, 1);
+    expect(index.findByCode('1000003')?.inAssortment).toBe(true);
+    expect(index.search('creme', 20, true).map((p) => p.id)).toEqual(['1000003']);
+  });
+
+  it('follows the replica: renamed, removed and re-barcoded products', () => {
+    const index = indexAt({ now: new Date(2026, 10, 25, 12, 0, 0) });
+    index.upsertProduct(product('1000001', 'Tulp Honingwafels 8 stuks', '8710000000031'));
+    expect(index.search('stroop', 20, false).map((p) => p.id)).toEqual(['1000002']);
+    expect(index.search('honing', 20, false).map((p) => p.id)).toEqual(['1000001']);
+    expect(index.findByCode('8710000000000')).toBeNull();
+    expect(index.findByCode('8710000000031')?.id).toBe('1000001');
+    index.removeProduct('1000002');
+    expect(index.search('stroop', 20, false)).toEqual([]);
+    index.removeAssortment('1001:1000001');
+    expect(index.findByCode('1000001')?.inAssortment).toBe(false);
+  });
+
+  it('returns at most the limit', () => {
+    const index = new ProductIndex('1001');
+    for (let i = 0; i < 50; i++) index.upsertProduct(product(String(2000000 + i), `Kaars wit ${i}`));
+    expect(index.search('kaars', 20, false)).toHaveLength(20);
+  });
+});
