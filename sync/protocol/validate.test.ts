@@ -4,7 +4,7 @@ import { type SellableProduct, addToCart, emptyCart } from '../../src/cart.ts';
 import { type SaleContext, type TenderInput, completeSale } from '../../src/sale.ts';
 import { seal } from '../../src/chain.ts';
 import type { SaleDoc } from './docs.ts';
-import { type ValidationProblem, type Validated, canonicalJson, validateEnrol, validatePushRows, validateSale } from './validate.ts';
+import { type ValidationProblem, type Validated, canonicalJson, fastSaleShape, saleDocSchema, validateEnrol, validatePushRows, validateSale } from './validate.ts';
 import { MAX_PUSH_ROWS, type PushRow } from './wire.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -628,5 +628,39 @@ describe('free items', () => {
     const cart = addToCart(emptyCart, { ...COFFEE, priceCents: 0 });
     const sale = { ...seal(completeSale(cart, [], ctx(6)), null), _deleted: false };
     expect(pushOne(sale).ok).toBe(true);
+  });
+});
+
+describe('the fast path of sale validation', () => {
+  it('takes the sales registers make', () => {
+    expect(fastSaleShape(JSON.parse(JSON.stringify(cashSale())))).toBe(true);
+    expect(fastSaleShape(JSON.parse(JSON.stringify(mixedSale())))).toBe(true);
+  });
+
+  it('never takes anything the schema refuses (random changes anywhere in a sale)', () => {
+    const paths = (v: unknown, at: (string | number)[] = []): (string | number)[][] =>
+      v && typeof v === 'object'
+        ? [at, ...Object.entries(v as Record<string, unknown>).flatMap(([k, x]) => paths(x, [...at, Array.isArray(v) ? Number(k) : k]))]
+        : [at];
+    const base = JSON.parse(JSON.stringify(mixedSale())) as Record<string, unknown>;
+    const all = paths(base).filter((p) => p.length > 0);
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...all),
+        fc.oneof(fc.jsonValue(), fc.constant(undefined), fc.string(), fc.integer(), fc.double(), fc.constant('\u0000'), fc.constant('\ud800')),
+        fc.boolean(),
+        (path, value, addKey) => {
+          const doc = JSON.parse(JSON.stringify(base)) as Record<string, unknown>;
+          let target = doc as Record<string | number, unknown>;
+          for (const key of path.slice(0, -1)) target = target[key] as Record<string | number, unknown>;
+          const last = path[path.length - 1] as string | number;
+          if (addKey && typeof target === 'object' && !Array.isArray(target)) target[`x${String(last)}`] = value;
+          else if (value === undefined) delete target[last];
+          else target[last] = value;
+          if (fastSaleShape(doc)) expect(saleDocSchema.safeParse(doc).success).toBe(true);
+        },
+      ),
+      { numRuns: 3000 },
+    );
   });
 });

@@ -78,6 +78,81 @@ export const saleDocSchema = z.strictObject({
   _deleted: z.literal(false),
 });
 
+// ---- the fast path ------------------------------------------------------------------------
+// HQ validates every sale it ingests. Most are valid; zod builds a deep copy of each and costs
+// most of HQ's time per sale. This check accepts only what the schema above accepts (it is
+// stricter where that is simpler) and copies nothing; whatever it does not accept goes through
+// zod, which names the field and the reason. The fuzz and protocol tests hold the two together.
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isInt = (v: unknown, min: number, max: number): boolean => typeof v === 'number' && Number.isSafeInteger(v) && v >= min && v <= max;
+const isText = (v: unknown, min: number, max: number): boolean => typeof v === 'string' && v.length >= min && v.length <= max && isStorableText(v);
+const LOCATION = /^[A-Z0-9]{1,8}$/;
+const SHA = /^[0-9a-f]{64}$/;
+const BARCODE = /^\d{8,14}$/;
+const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const VATS = new Set(['high', 'low', 'zero']);
+
+/** Exactly these keys, no more, no fewer. */
+function hasKeys(o: Obj, count: number, keys: readonly string[]): boolean {
+  let n = 0;
+  for (const k in o) {
+    if (!Object.prototype.hasOwnProperty.call(o, k)) return false;
+    n++;
+  }
+  if (n !== count || Object.getOwnPropertySymbols(o).length > 0) return false;
+  for (const k of keys) if (!Object.prototype.hasOwnProperty.call(o, k)) return false;
+  return true;
+}
+
+const SALE_KEYS = ['id', 'receiptNo', 'storeId', 'registerId', 'seq', 'createdAt', 'operatorId', 'lines', 'totalCents', 'roundingCents', 'payableCents', 'changeCents', 'vat', 'tenders', 'prevSeq', 'prevHash', 'hash', '_deleted'] as const;
+const LINE_KEYS = ['lineNo', 'productId', 'itemNumber', 'barcode', 'name', 'quantity', 'unitPriceCents', 'amountCents', 'vat', 'outOfAssortment'] as const;
+const VAT_KEYS = ['vat', 'rateBp', 'grossCents', 'vatCents', 'netCents'] as const;
+const CARD_KEYS = ['kind', 'amountCents', 'reference'] as const;
+const CASH_KEYS = ['kind', 'amountCents', 'tenderedCents', 'changeCents'] as const;
+
+export function fastSaleShape(v: unknown): v is SaleDoc {
+  if (!isObj(v) || !hasKeys(v, SALE_KEYS.length, SALE_KEYS)) return false;
+  if (!isText(v.id, 1, 40) || !isText(v.receiptNo, 1, 40) || !isText(v.operatorId, 1, 32)) return false;
+  if (typeof v.storeId !== 'string' || !LOCATION.test(v.storeId) || typeof v.registerId !== 'string' || !LOCATION.test(v.registerId)) return false;
+  if (!isInt(v.seq, 1, Number.MAX_SAFE_INTEGER)) return false;
+  if (typeof v.createdAt !== 'string' || !ISO_UTC.test(v.createdAt)) return false;
+  const at = new Date(v.createdAt);
+  if (Number.isNaN(at.getTime()) || at.toISOString() !== v.createdAt) return false;
+  if (!isInt(v.totalCents, 0, MAX_CENTS) || !isInt(v.roundingCents, -2, 2) || !isInt(v.payableCents, 0, MAX_CENTS) || !isInt(v.changeCents, 0, MAX_CENTS)) return false;
+  if (!(v.prevSeq === null || isInt(v.prevSeq, 1, Number.MAX_SAFE_INTEGER))) return false;
+  if (!(v.prevHash === null || (typeof v.prevHash === 'string' && SHA.test(v.prevHash)))) return false;
+  if (typeof v.hash !== 'string' || !SHA.test(v.hash) || v._deleted !== false) return false;
+  const { lines, vat, tenders } = v;
+  if (!Array.isArray(lines) || lines.length < 1 || lines.length > 500) return false;
+  for (const l of lines as unknown[]) {
+    if (!isObj(l) || !hasKeys(l, LINE_KEYS.length, LINE_KEYS)) return false;
+    if (!isInt(l.lineNo, 1, 1000) || !isText(l.productId, 1, 64) || !isText(l.itemNumber, 1, 32) || !isText(l.name, 1, 200)) return false;
+    if (!(l.barcode === null || (typeof l.barcode === 'string' && BARCODE.test(l.barcode)))) return false;
+    if (!isInt(l.quantity, 1, 9999) || !isInt(l.unitPriceCents, 0, MAX_CENTS) || !isInt(l.amountCents, 0, MAX_CENTS)) return false;
+    if (typeof l.vat !== 'string' || !VATS.has(l.vat) || typeof l.outOfAssortment !== 'boolean') return false;
+  }
+  if (!Array.isArray(vat) || vat.length > 3) return false;
+  for (const x of vat as unknown[]) {
+    if (!isObj(x) || !hasKeys(x, VAT_KEYS.length, VAT_KEYS)) return false;
+    if (typeof x.vat !== 'string' || !VATS.has(x.vat) || !isInt(x.rateBp, 0, 10_000)) return false;
+    if (!isInt(x.grossCents, -MAX_CENTS, MAX_CENTS) || !isInt(x.vatCents, -MAX_CENTS, MAX_CENTS) || !isInt(x.netCents, -MAX_CENTS, MAX_CENTS)) return false;
+  }
+  if (!Array.isArray(tenders) || tenders.length > 10) return false;
+  for (const t of tenders as unknown[]) {
+    if (!isObj(t)) return false;
+    if (t.kind === 'card') {
+      if (!hasKeys(t, CARD_KEYS.length, CARD_KEYS) || !isInt(t.amountCents, 0, MAX_CENTS)) return false;
+      if (!(t.reference === null || isText(t.reference, 0, 64))) return false;
+    } else if (t.kind === 'cash') {
+      if (!hasKeys(t, CASH_KEYS.length, CASH_KEYS)) return false;
+      if (!isInt(t.amountCents, 0, MAX_CENTS) || !isInt(t.tenderedCents, 0, MAX_CENTS) || !isInt(t.changeCents, 0, MAX_CENTS)) return false;
+    } else return false;
+  }
+  return true;
+}
+
 export interface ValidationProblem {
   field: string;
   reason: string;
@@ -100,9 +175,13 @@ function fromZod(error: z.ZodError): ValidationProblem[] {
 
 /** Shape and arithmetic of a pushed sale: the schema first, then the domain's own check. */
 export function validateSale(input: unknown): Validated<SaleDoc> {
-  const parsed = saleDocSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, problems: fromZod(parsed.error) };
-  const value = parsed.data as SaleDoc;
+  let value: SaleDoc;
+  if (fastSaleShape(input)) value = input;
+  else {
+    const parsed = saleDocSchema.safeParse(input);
+    if (!parsed.success) return { ok: false, problems: fromZod(parsed.error) };
+    value = parsed.data as SaleDoc;
+  }
   const problems = verifySale(value as CompletedSale);
   return problems.length ? { ok: false, problems } : { ok: true, value };
 }
