@@ -8,7 +8,8 @@ import type {
   StockDoc,
   StoreDoc,
 } from '../protocol/index.ts';
-import { chainPayload, verifyChain } from '../../src/chain.ts';
+import { verifyChain } from '../../src/chain.ts';
+import { saleChainPayload } from '../protocol/sale-payload.ts';
 import { HqError } from './errors.ts';
 import type { Queryable, Sql, SqlParam } from './sql.ts';
 
@@ -122,11 +123,9 @@ interface SaleDigest {
 }
 
 function digestSale(d: SaleDoc): SaleDigest {
-  const payload = chainPayload(d);
-  return {
-    contentHash: createHash('sha256').update(payload).digest('hex'),
-    bodyHash: createHash('sha256').update(`${payload}\n${d.hash}`).digest('hex'),
-  };
+  const contentHash = createHash('sha256').update(saleChainPayload(d)).digest('hex');
+  // The body is its content plus the hash it claims: both hashes identify it.
+  return { contentHash, bodyHash: createHash('sha256').update(`${contentHash}:${d.hash}`).digest('hex') };
 }
 
 /** The body hash HQ stores with a sale (see SaleDigest). */
