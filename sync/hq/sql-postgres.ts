@@ -5,6 +5,24 @@ import type { Queryable, Sql, SqlParam } from './sql.ts';
 // below 2^53, so read them as numbers. xid8 stays a string (it is cast to text in queries).
 pg.types.setTypeParser(20, (v) => Number(v));
 
+/**
+ * Statements HQ runs again and again (a push's multi-row insert, the chain check) are prepared
+ * once per connection: PostgreSQL then skips parsing and planning them on every push.
+ */
+const names = new Map<string, string>();
+function prepared(text: string, params: readonly SqlParam[] | undefined): pg.QueryConfig<SqlParam[]> {
+  const values = params ? [...params] : [];
+  if (values.length === 0) return { text, values };
+  let name = names.get(text);
+  if (!name) {
+    name = `k${names.size}`;
+    // Bounded: statement shapes are few (batch sizes), but never let the map grow without end.
+    if (names.size < 1000) names.set(text, name);
+    else return { text, values };
+  }
+  return { name, text, values };
+}
+
 /** PostgreSQL through a connection pool (`DATABASE_URL=postgres://...`). */
 export async function openPostgres(connectionString: string, max = 10): Promise<Sql> {
   const pool = new pg.Pool({ connectionString, max });
@@ -16,7 +34,7 @@ export async function openPostgres(connectionString: string, max = 10): Promise<
   return {
     kind: 'postgres',
     async query<T>(text: string, params?: readonly SqlParam[]) {
-      return (await pool.query(text, params ? [...params] : [])).rows as T[];
+      return (await pool.query(prepared(text, params))).rows as T[];
     },
     async transaction(fn) {
       const client = await pool.connect();
@@ -24,7 +42,7 @@ export async function openPostgres(connectionString: string, max = 10): Promise<
         await client.query('BEGIN');
         const scoped: Queryable = {
           query: async <T>(text: string, params?: readonly SqlParam[]) =>
-            (await client.query(text, params ? [...params] : [])).rows as T[],
+            (await client.query(prepared(text, params))).rows as T[],
         };
         const result = await fn(scoped);
         await client.query('COMMIT');
