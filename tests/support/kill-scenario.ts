@@ -6,6 +6,7 @@ import type { SalesListResponse } from '../../sync/protocol/wire.ts';
 import { verifyChain } from '../../src/chain.ts';
 import { startChromium, type ChromiumProcess } from './chromium-process.ts';
 import { productInAssortment } from './demo-product.ts';
+import { prng } from './fault-proxy.ts';
 import type { HqProcess } from './hq-process.ts';
 
 /**
@@ -26,16 +27,6 @@ export interface KillReport {
 
 const STORE = '1001';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** One checkout as a cashier does it; returns the receipt number once it is on screen. */
 async function checkout(page: Page, barcode: string, name: string): Promise<string> {
@@ -56,7 +47,7 @@ async function checkout(page: Page, barcode: string, name: string): Promise<stri
 
 export async function runKillScenario(hq: HqProcess, opts: { kills: number; seed?: number; demoProducts: number; log?: (line: string) => void }): Promise<KillReport> {
   const started = Date.now();
-  const random = rng(opts.seed ?? 1);
+  const random = prng(opts.seed ?? 1);
   const product = productInAssortment(STORE, opts.demoProducts);
   const profile = mkdtempSync(join(tmpdir(), 'kassa-profile-'));
   const seen: string[] = [];
