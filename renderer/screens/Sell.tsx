@@ -5,7 +5,9 @@ import type { ProductHit, SearchScope } from '../../sync/client/index.ts';
 import { euro } from '../format.ts';
 import { t } from '../i18n.ts';
 import { useSale, useSession } from '../state.ts';
+import { Browse } from './Browse.tsx';
 import { Payment } from './Payment.tsx';
+import { ProductButton } from './ProductButton.tsx';
 
 const CODE = /^\d{6,14}$/;
 
@@ -118,20 +120,17 @@ export function Sell() {
             {scope === 'store' ? t.noResults : t.noResultsCatalog} “{query}”.
           </p>
         )}
-        <ul className="results">
-          {results.map((p, i) => (
-            <li key={p.id} className={i === active ? 'active' : ''}>
-              <button type="button" onClick={() => add(p)} aria-label={`${t.add} ${p.name}`}>
-                <span className="name">{p.name}</span>
-                <span className="meta">
-                  {p.itemNumber} · {p.barcode ?? '—'} · {p.onHandHere === null ? t.noStockFigure : `${p.onHandHere} ${t.onHand}`}
-                  {!p.inAssortment && <span className="badge">{t.notInAssortmentHere}</span>}
-                </span>
-                <span className="price">{euro(p.priceCents)}</span>
-              </button>
-            </li>
-          ))}
-        </ul>
+        {query.trim() ? (
+          <ul className="results">
+            {results.map((p, i) => (
+              <li key={p.id} className={i === active ? 'active' : ''}>
+                <ProductButton product={p} onAdd={add} />
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <Browse scope={scope} onAdd={add} />
+        )}
       </section>
 
       <section className="cart" aria-label={t.cart}>

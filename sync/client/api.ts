@@ -2,6 +2,7 @@ import type { Cart } from '../../src/cart.ts';
 import type { ChainLink } from '../../src/chain.ts';
 import type { CompletedSale, TenderInput } from '../../src/sale.ts';
 import type { ProductDoc, StoreDoc } from '../protocol/docs.ts';
+import type { CategoryNode } from './search-index.ts';
 
 /**
  * What the register's UI may ask of its replica and sync. The renderer uses only this
@@ -17,6 +18,8 @@ export interface ProductHit extends Omit<ProductDoc, '_deleted'> {
 }
 
 export type SearchScope = 'store' | 'catalog';
+
+export type { CategoryNode };
 
 export interface FirstSyncProgress {
   /** Products in the replica so far. */
@@ -57,6 +60,10 @@ export interface RegisterClient {
    * assortment (scope 'store', the default) or in the chain's whole released catalog ('catalog').
    */
   searchProducts(query: string, limit?: number, scope?: SearchScope): Promise<ProductHit[]>;
+  /** The category tree with product counts, in this store's assortment or the whole catalog. */
+  categories(scope?: SearchScope): Promise<CategoryNode[]>;
+  /** One page of a category's products (and its subcategories'), sorted by name. */
+  browse(path: string, offset: number, limit: number, scope?: SearchScope): Promise<{ total: number; hits: ProductHit[] }>;
   /** Exact barcode (EAN-13) or item number lookup, for the scanner. */
   findByCode(code: string): Promise<ProductHit | null>;
   /**

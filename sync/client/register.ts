@@ -189,6 +189,14 @@ export async function openRegister(
       return index.search(query, limit, scope === 'store');
     },
 
+    async categories(scope: SearchScope = 'store') {
+      return index.categories(scope === 'store');
+    },
+
+    async browse(path: string, offset: number, limit: number, scope: SearchScope = 'store') {
+      return index.browse(path, offset, limit, scope === 'store');
+    },
+
     async findByCode(code: string): Promise<ProductHit | null> {
       return index.findByCode(code);
     },

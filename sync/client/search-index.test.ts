@@ -86,3 +86,51 @@ describe('the register’s search index', () => {
     expect(index.search('kaars', 20, false)).toHaveLength(20);
   });
 });
+
+describe('browsing by category', () => {
+  const make = () => {
+    const index = new ProductIndex('1001', () => new Date(2026, 10, 25, 12));
+    const add = (id: string, name: string, category: string, carried: boolean) => {
+      index.upsertProduct({ ...product(id, name), category });
+      if (carried) index.upsertAssortment({ id: `1001:${id}`, storeId: '1001', productId: id, validFrom: '2025-01-01', validTo: null });
+    };
+    add('1', 'Theedoek blauw', 'Keuken/Textiel', true);
+    add('2', 'Schort zwart', 'Keuken/Textiel', false);
+    add('3', 'Koekenpan 24 cm', 'Keuken/Koken', true);
+    add('4', 'Kaars wit', 'Wonen/Decoratie', false);
+    for (let i = 0; i < 45; i++) add(String(100 + i), `Vaas ${String(i).padStart(2, '0')}`, 'Wonen/Decoratie', true);
+    return index;
+  };
+
+  it('builds the tree with counts per scope', () => {
+    const index = make();
+    const store = index.categories(true);
+    expect(store.map((c) => [c.name, c.count])).toEqual([
+      ['Keuken', 2],
+      ['Wonen', 45],
+    ]);
+    expect(store[0]?.children.map((c) => [c.path, c.count])).toEqual([
+      ['Keuken/Koken', 1],
+      ['Keuken/Textiel', 1],
+    ]);
+    expect(index.categories(false).map((c) => [c.name, c.count])).toEqual([
+      ['Keuken', 3],
+      ['Wonen', 46],
+    ]);
+  });
+
+  it('pages a category and its subcategories by name, and follows changes', () => {
+    const index = make();
+    const first = index.browse('Wonen', 0, 20, true);
+    expect(first.total).toBe(45);
+    expect(first.hits.map((h) => h.name).slice(0, 2)).toEqual(['Vaas 00', 'Vaas 01']);
+    expect(index.browse('Wonen', 40, 20, true).hits).toHaveLength(5);
+    expect(index.browse('Keuken', 0, 20, false).hits.map((h) => [h.name, h.inAssortment])).toEqual([
+      ['Koekenpan 24 cm', true],
+      ['Schort zwart', false],
+      ['Theedoek blauw', true],
+    ]);
+    index.removeProduct('3');
+    expect(index.browse('Keuken', 0, 20, true).total).toBe(1);
+  });
+});

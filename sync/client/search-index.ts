@@ -38,6 +38,9 @@ export class ProductIndex {
   private carriedDay = '';
   private carried = new Set<string>();
   private carriedDirty = true;
+  /** Browse lists by "scope|category", sorted by name; dropped on any change. */
+  private browseCache = new Map<string, Product[]>();
+  private browseDay = '';
 
   constructor(
     private readonly storeId: string,
@@ -56,6 +59,7 @@ export class ProductIndex {
     if (p.barcode) this.byBarcode.set(p.barcode, p.id);
     this.byItemNumber.set(p.itemNumber, p.id);
     this.wordsDirty = true;
+    this.browseCache.clear();
   }
 
   removeProduct(id: string): void {
@@ -65,16 +69,19 @@ export class ProductIndex {
     this.byItemNumber.delete(old.itemNumber);
     this.products.delete(id);
     this.wordsDirty = true;
+    this.browseCache.clear();
   }
 
   upsertAssortment(line: AssortmentLine & { id: string }): void {
     this.assortmentLines.set(line.id, line);
     this.carriedDirty = true;
+    this.browseCache.clear();
   }
 
   removeAssortment(id: string): void {
     this.assortmentLines.delete(id);
     this.carriedDirty = true;
+    this.browseCache.clear();
   }
 
   upsertStock(s: Stock): void {
@@ -177,4 +184,70 @@ export class ProductIndex {
     }
     return results;
   }
+
+  /** Products of a category (and its subcategories), sorted by name, built once per change. */
+  private inCategory(path: string, onlyAssortment: boolean): Product[] {
+    const carried = this.carriedToday();
+    if (this.browseDay !== this.carriedDay) {
+      this.browseCache.clear();
+      this.browseDay = this.carriedDay;
+    }
+    const key = `${onlyAssortment ? 'store' : 'catalog'}|${path}`;
+    let list = this.browseCache.get(key);
+    if (!list) {
+      list = [];
+      for (const p of this.products.values()) {
+        if (onlyAssortment && !carried.has(p.id)) continue;
+        if (path === '' || p.category === path || p.category.startsWith(`${path}/`)) list.push(p);
+      }
+      list.sort((a, b) => a.name.localeCompare(b.name, 'nl') || a.id.localeCompare(b.id));
+      this.browseCache.set(key, list);
+    }
+    return list;
+  }
+
+  /** The category tree ("Keuken/Textiel" is Textiel under Keuken) with product counts. */
+  categories(onlyAssortment: boolean): CategoryNode[] {
+    const roots = new Map<string, CategoryNode>();
+    for (const p of this.inCategory('', onlyAssortment)) {
+      const parts = p.category.split('/').filter(Boolean);
+      let level = roots;
+      let path = '';
+      for (const part of parts) {
+        path = path ? `${path}/${part}` : part;
+        let node = level.get(part);
+        if (!node) {
+          node = { name: part, path, count: 0, children: [] };
+          level.set(part, node);
+          (node as CategoryNode & { map?: Map<string, CategoryNode> }).map = new Map();
+        }
+        node.count++;
+        level = (node as CategoryNode & { map: Map<string, CategoryNode> }).map;
+      }
+    }
+    const finish = (m: Map<string, CategoryNode>): CategoryNode[] =>
+      [...m.values()]
+        .sort((a, b) => a.name.localeCompare(b.name, 'nl'))
+        .map((n) => {
+          const { map, ...rest } = n as CategoryNode & { map: Map<string, CategoryNode> };
+          return { ...rest, children: finish(map) };
+        });
+    return finish(roots);
+  }
+
+  /** One page of a category's products. */
+  browse(path: string, offset: number, limit: number, onlyAssortment: boolean): { total: number; hits: ProductHit[] } {
+    const list = this.inCategory(path, onlyAssortment);
+    return { total: list.length, hits: list.slice(offset, offset + limit).map((p) => this.hit(p)) };
+  }
 }
+
+export interface CategoryNode {
+  name: string;
+  /** Full path, e.g. "Keuken/Textiel". */
+  path: string;
+  /** Products in it and below it. */
+  count: number;
+  children: CategoryNode[];
+}
+

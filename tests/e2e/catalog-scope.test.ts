@@ -59,4 +59,34 @@ describe('selling beyond the assortment', () => {
     });
     expect(sale.lines).toEqual([expect.objectContaining({ productId: product.id, outOfAssortment: true, unitPriceCents: product.priceCents })]);
   });
+
+  it('browses the category tree in pages, in this store and in all products, and adds from it', async () => {
+    const page = await browser.newPage();
+    await page.goto(hq.url);
+    await page.getByLabel('Store', { exact: true }).selectOption(STORE);
+    await page.getByLabel('Register', { exact: true }).selectOption('02');
+    await page.getByLabel('Enrolment token').fill(hq.adminToken);
+    await page.getByRole('button', { name: 'Enrol register' }).click();
+    await page.getByLabel('Search products').waitFor({ timeout: 120_000 });
+
+    const nav = page.getByRole('navigation', { name: 'Browse by category' });
+    const category = (name: string) => nav.getByRole('button', { name: new RegExp(`^${name} \\(\\d+\\)$`) });
+    const countOf = async (name: string) => Number((await category(name).getAttribute('aria-label'))?.match(/\((\d+)\)/)?.[1]);
+    const inStore = await countOf('Levensmiddelen');
+    await page.getByRole('radio', { name: 'All products' }).check();
+    await expect.poll(() => countOf('Levensmiddelen')).toBeGreaterThan(inStore);
+    await page.getByRole('radio', { name: 'This store' }).check();
+    await expect.poll(() => countOf('Levensmiddelen')).toBe(inStore);
+
+    await category('Levensmiddelen').click();
+    await category('Dranken').click();
+    await expect.poll(() => nav.innerText()).toMatch(/1–20 of [\d.]+/);
+    await nav.getByRole('button', { name: 'Next' }).click();
+    await expect.poll(() => nav.innerText()).toMatch(/21–40 of [\d.]+/);
+    const first = nav.locator('.results li button').first();
+    const label = (await first.getAttribute('aria-label')) ?? '';
+    await first.click();
+    await page.getByLabel(label.replace(/^Add /, 'Quantity for ')).waitFor();
+  });
 });
+
