@@ -1,10 +1,14 @@
+import { useState } from 'react';
 import type { ProductHit } from '../../sync/client/index.ts';
+import { AvailabilityDialog } from './AvailabilityDialog.tsx';
 import { euro } from '../format.ts';
 import { t } from '../i18n.ts';
 
 /** A product in a result list: name, codes, stock here, price, and whether this store carries it. */
 export function ProductButton({ product: p, onAdd }: { product: ProductHit; onAdd(p: ProductHit): void }) {
+  const [showStock, setShowStock] = useState(false);
   return (
+    <div className="hit">
     <button type="button" onClick={() => onAdd(p)} aria-label={`${t.add} ${p.name}`}>
       <span className="name">{p.name}</span>
       <span className="meta">
@@ -13,5 +17,10 @@ export function ProductButton({ product: p, onAdd }: { product: ProductHit; onAd
       </span>
       <span className="price">{euro(p.priceCents)}</span>
     </button>
+    <button type="button" className="stock-btn" onClick={() => setShowStock(true)} aria-label={`${t.showAvailability}: ${p.name}`} title={t.showAvailability}>
+      ⌂
+    </button>
+    {showStock && <AvailabilityDialog product={p} onClose={() => setShowStock(false)} />}
+    </div>
   );
 }

@@ -19,6 +19,22 @@ export interface ProductHit extends Omit<ProductDoc, '_deleted'> {
 
 export type SearchScope = 'store' | 'catalog';
 
+/** Stock of one product at one location, as last received from HQ. */
+export interface Availability {
+  locationId: string;
+  name: string;
+  town: string;
+  kind: 'store' | 'warehouse';
+  /** This register's own store. */
+  here: boolean;
+  /** null: HQ sent no figure for this location. */
+  onHand: number | null;
+  reserved: number | null;
+  available: number | null;
+  /** When HQ's figure was taken (ISO). */
+  asOf: string | null;
+}
+
 export type { CategoryNode };
 
 export interface FirstSyncProgress {
@@ -64,6 +80,8 @@ export interface RegisterClient {
   categories(scope?: SearchScope): Promise<CategoryNode[]>;
   /** One page of a category's products (and its subcategories'), sorted by name. */
   browse(path: string, offset: number, limit: number, scope?: SearchScope): Promise<{ total: number; hits: ProductHit[] }>;
+  /** A product's stock at every store and warehouse, from the replica (this store first). */
+  availability(productId: string): Promise<Availability[]>;
   /** Exact barcode (EAN-13) or item number lookup, for the scanner. */
   findByCode(code: string): Promise<ProductHit | null>;
   /**

@@ -5,7 +5,7 @@ import { nextSequence } from '../../src/numbering.ts';
 import { type CompletedSale, type TenderInput, completeSale } from '../../src/sale.ts';
 import type { SaleDoc, StoreDoc } from '../protocol/docs.ts';
 import type { CountResponse } from '../protocol/wire.ts';
-import type { ProductHit, RegisterClient, RegisterIdentity, RenewedToken, SearchScope, SyncStatus } from './api.ts';
+import type { Availability, ProductHit, RegisterClient, RegisterIdentity, RenewedToken, SearchScope, SyncStatus } from './api.ts';
 import { type RegisterDatabase, databaseName, openRegisterDatabase } from './database.ts';
 import { HqHttp } from './http.ts';
 import { type Replication, startReplication } from './replication.ts';
@@ -67,7 +67,7 @@ export async function openRegister(
   const index = new ProductIndex(identity.storeId, now);
   for (const p of await db.products.find().exec()) index.upsertProduct(p.toJSON());
   for (const a of await db.assortment.find({ selector: { storeId: identity.storeId } }).exec()) index.upsertAssortment(a.toJSON());
-  for (const s of await db.stock.find({ selector: { locationId: identity.storeId } }).exec()) index.upsertStock(s.toJSON());
+  for (const s of await db.stock.find().exec()) index.upsertStock(s.toJSON());
   const subs = [
     db.products.$.subscribe((e) => {
       const c = e as unknown as Change<Parameters<ProductIndex['upsertProduct']>[0]>;
@@ -195,6 +195,28 @@ export async function openRegister(
 
     async browse(path: string, offset: number, limit: number, scope: SearchScope = 'store') {
       return index.browse(path, offset, limit, scope === 'store');
+    },
+
+    async availability(productId: string): Promise<Availability[]> {
+      const stores = await db.stores.find().exec();
+      const figures = new Map(index.stockOf(productId).map((s) => [s.locationId, s]));
+      return stores
+        .map((d) => d.toJSON())
+        .map((loc) => {
+          const f = figures.get(loc.id);
+          return {
+            locationId: loc.id,
+            name: loc.name,
+            town: loc.town,
+            kind: loc.kind,
+            here: loc.id === identity.storeId,
+            onHand: f?.onHand ?? null,
+            reserved: f?.reserved ?? null,
+            available: f ? Math.max(0, f.onHand - f.reserved) : null,
+            asOf: f?.asOf ?? null,
+          };
+        })
+        .sort((a, b) => Number(b.here) - Number(a.here) || (a.kind === b.kind ? a.town.localeCompare(b.town, 'nl') : a.kind === 'store' ? -1 : 1));
     },
 
     async findByCode(code: string): Promise<ProductHit | null> {

@@ -32,6 +32,8 @@ export class ProductIndex {
   private readonly byItemNumber = new Map<string, string>();
   private readonly assortmentLines = new Map<string, AssortmentLine & { id: string }>();
   private readonly stockHere = new Map<string, number>();
+  /** Every location's figure per product: productId → locationId → stock. */
+  private readonly stockAll = new Map<string, Map<string, Stock>>();
   /** Sorted "word\u0000productId" keys; rebuilt when dirty. */
   private words: string[] = [];
   private wordsDirty = false;
@@ -86,10 +88,22 @@ export class ProductIndex {
 
   upsertStock(s: Stock): void {
     if (s.locationId === this.storeId) this.stockHere.set(s.productId, s.onHand);
+    let byLocation = this.stockAll.get(s.productId);
+    if (!byLocation) {
+      byLocation = new Map();
+      this.stockAll.set(s.productId, byLocation);
+    }
+    byLocation.set(s.locationId, s);
   }
 
   removeStock(s: Pick<Stock, 'locationId' | 'productId'>): void {
     if (s.locationId === this.storeId) this.stockHere.delete(s.productId);
+    this.stockAll.get(s.productId)?.delete(s.locationId);
+  }
+
+  /** A product's figures at every location HQ sent one for. */
+  stockOf(productId: string): Stock[] {
+    return [...(this.stockAll.get(productId)?.values() ?? [])];
   }
 
   /** Products this store carries today. */

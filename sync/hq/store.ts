@@ -80,7 +80,9 @@ const PULL: Record<PullCollection, PullSpec> = {
   stock: {
     table: 'stock',
     columns: 'id, location_id, product_id, on_hand, reserved, as_of, deleted',
-    scope: 'location_id',
+    // Every location's stock: a register shows availability at other stores and warehouses,
+    // offline too, with the age of each figure.
+    scope: null,
     toDoc: (r): StockDoc => ({
       id: str(r.id),
       locationId: str(r.location_id),

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import type { SalesListResponse } from '../../sync/protocol/wire.ts';
 import { launchChromium } from '../support/browser.ts';
-import { productOutsideAssortment } from '../support/demo-product.ts';
+import { productInAssortment, productOutsideAssortment } from '../support/demo-product.ts';
 import { type HqProcess, createHqProcess, waitFor } from '../support/hq-process.ts';
 
 // A customer brings a product this store does not carry (found on a returns shelf): the cashier
@@ -87,6 +87,45 @@ describe('selling beyond the assortment', () => {
     const label = (await first.getAttribute('aria-label')) ?? '';
     await first.click();
     await page.getByLabel(label.replace(/^Add /, 'Quantity for ')).waitFor();
+  });
+
+  it('shows a product’s availability at every store and warehouse, and how old each figure is, offline too', async () => {
+    const product = productInAssortment(STORE, DEMO_PRODUCTS);
+    const page = await browser.newPage();
+    await page.goto(hq.url);
+    await page.getByLabel('Store', { exact: true }).selectOption(STORE);
+    await page.getByLabel('Register', { exact: true }).selectOption('03');
+    await page.getByLabel('Enrolment token').fill(hq.adminToken);
+    await page.getByRole('button', { name: 'Enrol register' }).click();
+    const search = page.getByLabel('Search products');
+    await search.waitFor({ timeout: 120_000 });
+    await search.fill(product.barcode);
+
+    const open = async () => {
+      await page.getByRole('button', { name: `Stock at other stores: ${product.name}` }).first().click();
+      const dialog = page.getByRole('dialog', { name: `Availability: ${product.name}` });
+      await dialog.waitFor();
+      return dialog;
+    };
+    let dialog = await open();
+    const rows = dialog.locator('tbody tr');
+    await expect.poll(() => rows.count()).toBe(8);
+    // This store first; then the other stores; the warehouses last.
+    expect(await rows.first().innerText()).toContain('this store');
+    expect(await rows.last().innerText()).toContain('warehouse');
+    // The demo's figures were taken this morning (06:00 UTC): an age in hours, not offline.
+    expect(await dialog.innerText()).toMatch(/\d+ h (\d+ min )?old|as of \d\d:\d\d/);
+    expect(await dialog.innerText()).not.toContain('offline');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+
+    // HQ gone: the figures are still there, and say they are offline figures.
+    await hq.kill();
+    await page.getByRole('status').filter({ hasText: /offline/i }).waitFor({ timeout: 30_000 });
+    dialog = await open();
+    await expect.poll(() => rows.count()).toBe(8);
+    expect(await dialog.innerText()).toContain('offline');
+    await hq.start();
   });
 });
 

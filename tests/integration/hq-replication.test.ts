@@ -225,12 +225,23 @@ describe.each(backends)('HQ replication on $name', (backend) => {
     expect(seen.size).toBe(DEMO_PRODUCTS);
   });
 
-  it('scopes assortment and stock to the register’s own store', async () => {
+  it('scopes assortment to the register’s own store, and sends every location’s stock', async () => {
     const page = (await call('GET', '/api/replication/assortment/pull?limit=5000', { token: token1002 })).body as unknown as PullResponse;
     expect(page.documents.length).toBeGreaterThan(0);
     for (const d of page.documents as { storeId: string }[]) expect(d.storeId).toBe('1002');
-    const stock = (await call('GET', '/api/replication/stock/pull?limit=5000', { token: token1002 })).body as unknown as PullResponse;
-    for (const d of stock.documents as { locationId: string }[]) expect(d.locationId).toBe('1002');
+    // Stock of stores and warehouses alike: the register shows availability elsewhere, offline too.
+    const locations = new Set<string>();
+    let cp: Checkpoint | null = null;
+    for (let pages = 0; pages < 50; pages++) {
+      const q = cp ? `&xid=${cp.xid}&id=${encodeURIComponent(cp.id)}` : '';
+      const stock = (await call('GET', `/api/replication/stock/pull?limit=5000${q}`, { token: token1002 })).body as unknown as PullResponse;
+      if (stock.documents.length === 0) break;
+      for (const d of stock.documents as { locationId: string }[]) locations.add(d.locationId);
+      cp = stock.checkpoint;
+    }
+    expect(locations.has('1002')).toBe(true);
+    expect(locations.has('1001')).toBe(true);
+    expect(locations.has('9001')).toBe(true);
   });
 
   it('says "pull now" on the event stream when pulled data changes', async () => {
