@@ -15,6 +15,7 @@ import {
   validatePushRows,
 } from '../protocol/index.ts';
 import { HqError } from './errors.ts';
+import { ImportError, applyImport, checkKind, importErrorBody, importFormat, parseImport } from './import.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { CHANGES_CHANNEL, HqStore, type RegisterPrincipal } from './store.ts';
 
@@ -33,6 +34,8 @@ export interface AppOptions {
 }
 
 const MAX_XID8 = 2n ** 64n - 1n;
+/** Import files may be large (a whole catalog); other bodies stay under MAX_BODY_BYTES. */
+const MAX_IMPORT_BYTES = 200 * 1024 * 1024;
 
 /** Store and register ids in paths: 1-8 capitals or digits, as everywhere else. */
 function checkLocationId(value: string, field: string): void {
@@ -187,6 +190,22 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     }
     const limit = intParam((req.query as Record<string, unknown>).limit, 'limit', 1, 1000, 100);
     return { sales: await store.listSales(storeId, limit) };
+  });
+
+  // ---- master data from files (IT's ERP feed) ------------------------------------------------
+  app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string', bodyLimit: MAX_IMPORT_BYTES }, (_req, body, done) => done(null, body));
+  app.post('/api/import/:kind', { bodyLimit: MAX_IMPORT_BYTES }, async (req, reply) => {
+    requireAdmin(req, 'importing master data');
+    const kind = checkKind((req.params as { kind: string }).kind);
+    const format = importFormat(req.headers['content-type'] ?? '');
+    if (!format) throw new HqError(415, 'unsupported_media_type', 'send text/csv or application/json');
+    const text = typeof req.body === 'string' ? req.body : JSON.stringify(req.body ?? null);
+    try {
+      return await applyImport(store.sql, kind, parseImport(kind, format, text));
+    } catch (e) {
+      if (e instanceof ImportError) return reply.status(400).send(importErrorBody(e));
+      throw e;
+    }
   });
 
   // ---- alerts for managers: conflicts, broken chains ---------------------------------------

@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { basename, extname, resolve } from 'node:path';
 import { localDay } from '../../src/assortment.ts';
+import { IMPORT_KINDS, ImportError, type ImportKind, applyImport, importFormat, parseImport } from './import.ts';
 import { migrate } from './migrations.ts';
 import { seedDemo } from './seed.ts';
 import { openDatabase, startHq } from './server.ts';
@@ -115,15 +117,49 @@ async function seed(args: string[]): Promise<void> {
   }
 }
 
+/** `import <file> [--kind products|assortment|prices|stock]`: applies a CSV or JSON file whole, or reports every bad row and applies nothing. */
+async function importFile(args: string[]): Promise<void> {
+  const file = args.find((a) => !a.startsWith('--') && a !== argValue(args, '--kind'));
+  if (!file) {
+    console.error('usage: npm run hq -- import <file.csv|file.json> [--kind products|assortment|prices|stock]');
+    process.exit(2);
+  }
+  const name = basename(file).toLowerCase();
+  const kind = argValue(args, '--kind') ?? IMPORT_KINDS.find((k) => name.startsWith(k));
+  const format = importFormat(extname(name));
+  if (!kind || !(IMPORT_KINDS as readonly string[]).includes(kind) || !format) {
+    console.error(`cannot tell what ${file} holds: name it products|assortment|prices|stock.csv|.json, or pass --kind`);
+    process.exit(2);
+  }
+  const databaseUrl = env('DATABASE_URL');
+  const sql = await openDatabase(databaseUrl ? { databaseUrl } : { dataDir: env('KASSA_DATA_DIR') ?? resolve('data') });
+  try {
+    await migrate(sql);
+    const rows = parseImport(kind as ImportKind, format, readFileSync(file, 'utf8'));
+    const result = await applyImport(sql, kind as ImportKind, rows);
+    console.log(`Imported ${result.rows.toLocaleString('en')} ${kind} rows from ${file}.`);
+  } catch (e) {
+    if (e instanceof ImportError) {
+      console.error(`${file}: nothing imported; ${e.problems.length} problem(s):`);
+      for (const p of e.problems) console.error(`  line ${p.line}${p.field ? `, ${p.field}` : ''}: ${p.reason}`);
+      process.exit(1);
+    }
+    throw e;
+  } finally {
+    await sql.close();
+  }
+}
+
 const [command = 'serve', ...rest] = process.argv.slice(2);
 const run: Record<string, () => Promise<void>> = {
   serve: () => serve(false),
   start: () => serve(true),
   seed: () => seed(rest),
+  import: () => importFile(rest),
 };
 const fn = run[command];
 if (!fn) {
-  console.error(`unknown command ${command}; use serve, start or seed --products N`);
+  console.error(`unknown command ${command}; use serve, start, seed --products N, or import <file>`);
   process.exit(2);
 }
 fn().catch((e: unknown) => {
