@@ -47,6 +47,7 @@ export function App() {
           },
         });
         c.subscribeStatus(setStatus);
+        c.subscribeReplica(useSession.getState().replicaChanged);
         setClient(c);
       } catch (e) {
         setError(`The register's database could not be opened: ${(e as Error).message}`);

@@ -9,6 +9,9 @@ interface SessionState {
   status: SyncStatus | null;
   setClient(client: RegisterClient | null): void;
   setStatus(status: SyncStatus): void;
+  /** Bumped whenever products, assortment or stock in the replica changed: lists re-read. */
+  replicaVersion: number;
+  replicaChanged(): void;
 }
 
 export const useSession = create<SessionState>((set) => ({
@@ -16,6 +19,8 @@ export const useSession = create<SessionState>((set) => ({
   status: null,
   setClient: (client) => set({ client, status: client?.getStatus() ?? null }),
   setStatus: (status) => set({ status }),
+  replicaVersion: 0,
+  replicaChanged: () => set((s) => ({ replicaVersion: s.replicaVersion + 1 })),
 }));
 
 type Payment = null | { kind: 'cash' } | { kind: 'card' };

@@ -17,6 +17,7 @@ function find(nodes: CategoryNode[], path: string): CategoryNode | null {
 /** Browse by category (a tree) in the chosen scope, with pages of 20 that stay quick on big categories. */
 export function Browse({ scope, onAdd }: { scope: SearchScope; onAdd(p: ProductHit): void }) {
   const client = useSession((s) => s.client);
+  const replicaVersion = useSession((s) => s.replicaVersion);
   const [tree, setTree] = useState<CategoryNode[]>([]);
   const [path, setPath] = useState('');
   const [offset, setOffset] = useState(0);
@@ -25,12 +26,12 @@ export function Browse({ scope, onAdd }: { scope: SearchScope; onAdd(p: ProductH
   useEffect(() => {
     if (!client) return;
     void client.categories(scope).then(setTree);
-  }, [client, scope]);
+  }, [client, scope, replicaVersion]);
 
   useEffect(() => {
     if (!client || !path) return;
     void client.browse(path, offset, PAGE, scope).then(setPage);
-  }, [client, path, offset, scope]);
+  }, [client, path, offset, scope, replicaVersion]);
 
   const open = (p: string): void => {
     setPath(p);

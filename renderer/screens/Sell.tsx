@@ -16,6 +16,7 @@ export function Sell() {
   const { cart, payment, message, add, setQuantity, remove, openPayment, say } = useSale();
   const [query, setQuery] = useState('');
   const [scope, setScope] = useState<SearchScope>('store');
+  const replicaVersion = useSession((s) => s.replicaVersion);
   const [results, setResults] = useState<ProductHit[]>([]);
   const [active, setActive] = useState(0);
   const searchRef = useRef<HTMLInputElement>(null);
@@ -28,23 +29,24 @@ export function Sell() {
     else say(t.unknownBarcode(code));
   };
 
+  // A new search starts at its first result; a refresh after a sync keeps the cashier's place.
+  useEffect(() => setActive(0), [query, scope]);
+
   // Type-ahead search of the store's assortment.
   useEffect(() => {
     if (!client) return;
     let live = true;
     const timer = setTimeout(() => {
       void client.searchProducts(query, 20, scope).then((r) => {
-        if (live) {
-          setResults(r);
-          setActive(0);
-        }
+        if (live) setResults(r);
       });
     }, 60);
     return () => {
       live = false;
       clearTimeout(timer);
     };
-  }, [client, query, scope]);
+    // Again whenever the replica changed: prices and stock pulled meanwhile show at once.
+  }, [client, query, scope, replicaVersion]);
 
   // The scanner works anywhere on the screen: a keyboard-wedge scanner types digits and Enter,
   // and whatever is typed outside a field goes to the search field, whose Enter looks a code up

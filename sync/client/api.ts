@@ -96,6 +96,8 @@ export interface RegisterClient {
   recentSales(limit?: number): Promise<CompletedSale[]>;
   getStatus(): SyncStatus;
   subscribeStatus(listener: (status: SyncStatus) => void): () => void;
+  /** Called (at most every 100 ms) after products, assortment or stock in the replica changed. */
+  subscribeReplica(listener: () => void): () => void;
   /** Try to reach HQ now (pull everything, push everything). */
   syncNow(): Promise<void>;
   close(): Promise<void>;

@@ -68,18 +68,31 @@ export async function openRegister(
   for (const p of await db.products.find().exec()) index.upsertProduct(p.toJSON());
   for (const a of await db.assortment.find({ selector: { storeId: identity.storeId } }).exec()) index.upsertAssortment(a.toJSON());
   for (const s of await db.stock.find().exec()) index.upsertStock(s.toJSON());
+  // Tell the UI the replica changed (once per burst: a pull writes a page at a time).
+  const replicaListeners = new Set<() => void>();
+  let replicaTimer: ReturnType<typeof setTimeout> | null = null;
+  const replicaChanged = (): void => {
+    if (replicaTimer) return;
+    replicaTimer = setTimeout(() => {
+      replicaTimer = null;
+      for (const l of replicaListeners) l();
+    }, 100);
+  };
   const subs = [
     db.products.$.subscribe((e) => {
+      replicaChanged();
       const c = e as unknown as Change<Parameters<ProductIndex['upsertProduct']>[0]>;
       if (c.operation === 'DELETE') index.removeProduct(c.documentData.id);
       else index.upsertProduct(c.documentData);
     }),
     db.assortment.$.subscribe((e) => {
+      replicaChanged();
       const c = e as unknown as Change<Parameters<ProductIndex['upsertAssortment']>[0]>;
       if (c.operation === 'DELETE') index.removeAssortment(c.documentData.id);
       else index.upsertAssortment(c.documentData);
     }),
     db.stock.$.subscribe((e) => {
+      replicaChanged();
       const c = e as unknown as Change<Parameters<ProductIndex['upsertStock']>[0]>;
       if (c.operation === 'DELETE') index.removeStock(c.documentData);
       else index.upsertStock(c.documentData);
@@ -254,6 +267,10 @@ export async function openRegister(
 
     getStatus: (): SyncStatus => status.get(),
     subscribeStatus: (listener) => status.subscribe(listener),
+    subscribeReplica(listener) {
+      replicaListeners.add(listener);
+      return () => replicaListeners.delete(listener);
+    },
 
     async syncNow() {
       await replication?.syncNow();
@@ -261,6 +278,8 @@ export async function openRegister(
 
     async close() {
       if (renewTimer) clearInterval(renewTimer);
+      if (replicaTimer) clearTimeout(replicaTimer);
+      replicaListeners.clear();
       for (const s of subs) s.unsubscribe();
       await replication?.stop();
       await queue;

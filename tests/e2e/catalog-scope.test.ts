@@ -127,5 +127,39 @@ describe('selling beyond the assortment', () => {
     expect(await dialog.innerText()).toContain('offline');
     await hq.start();
   });
+
+  it('shows a price and a stock figure HQ imports on an open register, without a reload', async () => {
+    const product = productInAssortment('1002', DEMO_PRODUCTS);
+    const page = await browser.newPage();
+    await page.goto(hq.url);
+    await page.getByLabel('Store', { exact: true }).selectOption('1002');
+    await page.getByLabel('Enrolment token').fill(hq.adminToken);
+    await page.getByRole('button', { name: 'Enrol register' }).click();
+    const search = page.getByLabel('Search products');
+    await search.waitFor({ timeout: 120_000 });
+    await search.fill(product.barcode);
+    const hit = page.getByRole('button', { name: `Add ${product.name}` });
+    await hit.waitFor();
+
+    const newPrice = product.priceCents + 111;
+    const euros = `€ ${Math.floor(newPrice / 100)},${String(newPrice % 100).padStart(2, '0')}`;
+    const started = Date.now();
+    const imported = await fetch(`${hq.url}/api/import/prices`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${hq.adminToken}` },
+      body: JSON.stringify([{ productId: product.id, priceCents: newPrice }]),
+    });
+    expect(imported.status).toBe(200);
+    const stocked = await fetch(`${hq.url}/api/import/stock`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv', authorization: `Bearer ${hq.adminToken}` },
+      body: `locationId,productId,onHand\n1002,${product.id},4321\n`,
+    });
+    expect(stocked.status).toBe(200);
+    // The results on screen follow the replica by themselves.
+    await expect.poll(() => hit.innerText(), { timeout: 15_000 }).toContain(euros);
+    await expect.poll(() => hit.innerText(), { timeout: 15_000 }).toContain('4321 on hand');
+    console.log(`HQ import to visible on the open register: ${Date.now() - started} ms`);
+  });
 });
 

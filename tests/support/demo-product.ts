@@ -2,7 +2,7 @@ import { demoAssortment, demoLocations, demoProducts } from '../../resources/dem
 import { lineValidOn, localDay } from '../../src/assortment.ts';
 
 /** A product a demo store carries today, found with the same generator HQ seeded from. */
-export function productInAssortment(storeId: string, demoProductCount: number, skip = 0): { barcode: string; name: string; priceCents: number } {
+export function productInAssortment(storeId: string, demoProductCount: number, skip = 0): { id: string; barcode: string; name: string; priceCents: number } {
   const today = localDay(new Date());
   const opts = { products: demoProductCount, today };
   const carried = new Set<string>();
@@ -12,7 +12,7 @@ export function productInAssortment(storeId: string, demoProductCount: number, s
   }
   let seen = 0;
   for (const p of demoProducts(opts)) {
-    if (carried.has(p.id) && p.barcode && seen++ >= skip) return { barcode: p.barcode, name: p.name, priceCents: p.priceCents };
+    if (carried.has(p.id) && p.barcode && seen++ >= skip) return { id: p.id, barcode: p.barcode, name: p.name, priceCents: p.priceCents };
   }
   throw new Error(`demo store ${storeId} carries no product with a barcode`);
 }
