@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { demoAssortment, demoLocations, demoProducts } from '../../resources/demo/generate.ts';
-import { localDay, lineValidOn } from '../../src/assortment.ts';
 import type { SalesListResponse } from '../../sync/protocol/wire.ts';
 import { launchChromium } from '../support/browser.ts';
+import { productInAssortment } from '../support/demo-product.ts';
 import { type HqProcess, createHqProcess, waitFor } from '../support/hq-process.ts';
 
 // The walking skeleton as a cashier lives it: enrol, first sync, scan, pay cash, HQ goes away,
@@ -12,20 +11,6 @@ import { type HqProcess, createHqProcess, waitFor } from '../support/hq-process.
 const DEMO_PRODUCTS = 20_000;
 const STORE = '1001';
 
-/** A product the demo store carries today, found with the same generator HQ seeded from. */
-function productInAssortment(): { barcode: string; name: string; priceCents: number } {
-  const today = localDay(new Date());
-  const opts = { products: DEMO_PRODUCTS, today };
-  const carried = new Set<string>();
-  for (const line of demoAssortment(opts, demoLocations())) {
-    if (line.storeId === STORE && lineValidOn(line, today)) carried.add(line.productId);
-    if (carried.size > 50) break;
-  }
-  for (const p of demoProducts(opts)) {
-    if (carried.has(p.id) && p.barcode) return { barcode: p.barcode, name: p.name, priceCents: p.priceCents };
-  }
-  throw new Error('the demo store carries no product with a barcode');
-}
 
 async function scan(page: Page, code: string, delayMs = 5): Promise<void> {
   // A keyboard-wedge scanner: fast digits, then Enter (typed into no field in particular).
@@ -72,7 +57,7 @@ describe('walking skeleton in Chromium', () => {
   });
 
   it('enrols, syncs, sells online and offline, and HQ ends up with both sales', async () => {
-    const product = productInAssortment();
+    const product = productInAssortment(STORE, DEMO_PRODUCTS);
     const page = await browser.newPage();
     await page.goto(hq.url);
 

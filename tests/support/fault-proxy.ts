@@ -9,6 +9,7 @@ import {
   request as httpRequest,
 } from 'node:http';
 import type { Socket } from 'node:net';
+import { prng } from '../../resources/demo/generate.ts';
 
 /**
  * An HTTP fault proxy on loopback, placed between a register and HQ. Every request draws its
@@ -84,17 +85,8 @@ export interface FaultProxy {
   close(): Promise<void>;
 }
 
-/** mulberry32: a small, fast, seeded PRNG returning [0, 1). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** The demo generator's seeded PRNG (mulberry32), shared by the fault scenarios. */
+export { prng };
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'content-length', 'host']);
 

@@ -6,7 +6,7 @@ import type { SalesListResponse } from '../../sync/protocol/wire.ts';
 import { verifyChain } from '../../src/chain.ts';
 import { startChromium, type ChromiumProcess } from './chromium-process.ts';
 import { productInAssortment } from './demo-product.ts';
-import { prng } from './fault-proxy.ts';
+import { prng } from '../../resources/demo/generate.ts';
 import type { HqProcess } from './hq-process.ts';
 
 /**
