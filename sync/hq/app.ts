@@ -10,6 +10,7 @@ import {
   MAX_PULL_LIMIT,
   isPullCollection,
   isPushCollection,
+  LOCATION_ID,
   isStorableText,
   validateEnrol,
   validatePushRows,
@@ -39,7 +40,7 @@ const MAX_IMPORT_BYTES = 200 * 1024 * 1024;
 
 /** Store and register ids in paths: 1-8 capitals or digits, as everywhere else. */
 function checkLocationId(value: string, field: string): void {
-  if (!/^[A-Z0-9]{1,8}$/.test(value)) throw new HqError(400, 'invalid', `${field} must be 1-8 capitals or digits`, field);
+  if (!LOCATION_ID.test(value)) throw new HqError(400, 'invalid', `${field} must be 1-8 capitals or digits`, field);
 }
 
 function bearer(req: FastifyRequest): string | null {
@@ -212,9 +213,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.get('/api/alerts', async (req) => {
     requireAdmin(req, 'reading alerts');
     const q = req.query as Record<string, unknown>;
-    if (q.storeId !== undefined && (typeof q.storeId !== 'string' || !/^[A-Z0-9]{1,8}$/.test(q.storeId))) {
-      throw new HqError(400, 'invalid', 'storeId must be a store id', 'storeId');
-    }
+    if (q.storeId !== undefined) checkLocationId(typeof q.storeId === 'string' ? q.storeId : '', 'storeId');
     const open = q.open === '1' || q.open === 'true';
     const alerts = await store.alerts({ open, ...(typeof q.storeId === 'string' ? { storeId: q.storeId } : {}) });
     return { alerts };

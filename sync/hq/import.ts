@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { MAX_CENTS } from '../../src/money.ts';
-import { isStorableText } from '../protocol/validate.ts';
+import { LOCATION_ID, isStorableText } from '../protocol/validate.ts';
 import type { PullCollection } from '../protocol/docs.ts';
 import { HqError } from './errors.ts';
 import type { Queryable, Sql } from './sql.ts';
-import { HqStore, multiInsert } from './store.ts';
+import { HqStore, multiInsert, toPgArray } from './store.ts';
 
 /**
  * Master data from files, as IT feeds it from an ERP: products, assortment lines, prices and
@@ -32,7 +32,7 @@ export class ImportError extends Error {
 
 const text = (max: number) => z.string().trim().min(1).max(max).refine(isStorableText, 'must be plain text');
 const id = z.string().trim().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 letters, digits, dots, dashes');
-const location = z.string().trim().regex(/^[A-Z0-9]{1,8}$/, 'must be 1-8 capitals or digits');
+const location = z.string().trim().regex(LOCATION_ID, 'must be 1-8 capitals or digits');
 const day = z.string().trim().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
 const int = (min: number, max: number) => z.coerce.number().int('must be a whole number').min(min).max(max);
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' || v === null || v === undefined ? undefined : v), schema.optional());
@@ -158,9 +158,9 @@ async function chunked<T>(rows: readonly T[], fn: (chunk: readonly T[]) => Promi
 export async function applyImport<K extends ImportKind>(sql: Sql, kind: K, parsed: readonly ImportRow<K>[]): Promise<{ kind: K; rows: number }> {
   const lines = parsed.map((r) => r.line);
   const rows = parsed.map((r) => r.value);
-  // Rows must name products and locations HQ knows (ids are checked letters and digits, so the array literal is safe).
+  // Rows must name products and locations HQ knows.
   const missing = async (tx: Queryable, table: string, ids: string[], what: string, field: string) => {
-    const found = new Set((await tx.query<{ id: string }>(`SELECT id FROM ${table} WHERE id = ANY($1::text[])`, [`{${[...new Set(ids)].map((x) => `"${x}"`).join(',')}}`])).map((r) => r.id));
+    const found = new Set((await tx.query<{ id: string }>(`SELECT id FROM ${table} WHERE id = ANY($1::text[])`, [toPgArray([...new Set(ids)])])).map((r) => r.id));
     const problems = ids.flatMap((x, i) => (found.has(x) ? [] : [{ line: lines[i] ?? 0, field, reason: `no ${what} ${x}` }]));
     if (problems.length) throw new ImportError(problems.slice(0, 100));
   };
@@ -177,9 +177,9 @@ export async function applyImport<K extends ImportKind>(sql: Sql, kind: K, parse
     } else if (kind === 'prices') {
       const r = rows as unknown as readonly Rows['prices'][];
       await missing(tx, 'products', r.map((x) => x.productId), 'product', 'productId');
+      await tx.query('CREATE TEMP TABLE price_import (id text, price_cents bigint) ON COMMIT DROP');
       await chunked(r, async (c) => {
         const [q, p] = multiInsert('price_import', ['id', 'price_cents'], c.map((x) => [x.productId, x.priceCents]));
-        await tx.query('CREATE TEMP TABLE IF NOT EXISTS price_import (id text, price_cents bigint) ON COMMIT DROP');
         await tx.query(q, p);
       });
       await tx.query('UPDATE products SET price_cents = pi.price_cents FROM price_import pi WHERE products.id = pi.id AND products.price_cents <> pi.price_cents');

@@ -17,7 +17,9 @@ export function isStorableText(value: string): boolean {
 const text = (min: number, max: number) =>
   z.string().min(min).max(max).refine(isStorableText, 'must be text without control characters or broken characters');
 
-const locationId = z.string().regex(/^[A-Z0-9]{1,8}$/, 'must be 1-8 capitals or digits');
+/** A store, warehouse or register id, everywhere HQ takes one: 1-8 capitals or digits. */
+export const LOCATION_ID = /^[A-Z0-9]{1,8}$/;
+const locationId = z.string().regex(LOCATION_ID, 'must be 1-8 capitals or digits');
 const vat = z.enum(['high', 'low', 'zero']);
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 hash (64 hex digits)');
 
@@ -88,7 +90,6 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isInt = (v: unknown, min: number, max: number): boolean => typeof v === 'number' && Number.isSafeInteger(v) && v >= min && v <= max;
 const isText = (v: unknown, min: number, max: number): boolean => typeof v === 'string' && v.length >= min && v.length <= max && isStorableText(v);
-const LOCATION = /^[A-Z0-9]{1,8}$/;
 const SHA = /^[0-9a-f]{64}$/;
 const BARCODE = /^\d{8,14}$/;
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -115,7 +116,7 @@ const CASH_KEYS = ['kind', 'amountCents', 'tenderedCents', 'changeCents'] as con
 export function fastSaleShape(v: unknown): v is SaleDoc {
   if (!isObj(v) || !hasKeys(v, SALE_KEYS.length, SALE_KEYS)) return false;
   if (!isText(v.id, 1, 40) || !isText(v.receiptNo, 1, 40) || !isText(v.operatorId, 1, 32)) return false;
-  if (typeof v.storeId !== 'string' || !LOCATION.test(v.storeId) || typeof v.registerId !== 'string' || !LOCATION.test(v.registerId)) return false;
+  if (typeof v.storeId !== 'string' || !LOCATION_ID.test(v.storeId) || typeof v.registerId !== 'string' || !LOCATION_ID.test(v.registerId)) return false;
   if (!isInt(v.seq, 1, Number.MAX_SAFE_INTEGER)) return false;
   if (typeof v.createdAt !== 'string' || !ISO_UTC.test(v.createdAt)) return false;
   const at = new Date(v.createdAt);
