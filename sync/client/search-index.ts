@@ -222,30 +222,23 @@ export class ProductIndex {
 
   /** The category tree ("Keuken/Textiel" is Textiel under Keuken) with product counts. */
   categories(onlyAssortment: boolean): CategoryNode[] {
-    const roots = new Map<string, CategoryNode>();
+    type Building = { name: string; path: string; count: number; children: Map<string, Building> };
+    const roots = new Map<string, Building>();
     for (const p of this.inCategory('', onlyAssortment)) {
-      const parts = p.category.split('/').filter(Boolean);
       let level = roots;
       let path = '';
-      for (const part of parts) {
+      for (const part of p.category.split('/').filter(Boolean)) {
         path = path ? `${path}/${part}` : part;
         let node = level.get(part);
-        if (!node) {
-          node = { name: part, path, count: 0, children: [] };
-          level.set(part, node);
-          (node as CategoryNode & { map?: Map<string, CategoryNode> }).map = new Map();
-        }
+        if (!node) level.set(part, (node = { name: part, path, count: 0, children: new Map() }));
         node.count++;
-        level = (node as CategoryNode & { map: Map<string, CategoryNode> }).map;
+        level = node.children;
       }
     }
-    const finish = (m: Map<string, CategoryNode>): CategoryNode[] =>
+    const finish = (m: Map<string, Building>): CategoryNode[] =>
       [...m.values()]
         .sort((a, b) => a.name.localeCompare(b.name, 'nl'))
-        .map((n) => {
-          const { map, ...rest } = n as CategoryNode & { map: Map<string, CategoryNode> };
-          return { ...rest, children: finish(map) };
-        });
+        .map((n) => ({ name: n.name, path: n.path, count: n.count, children: finish(n.children) }));
     return finish(roots);
   }
 
