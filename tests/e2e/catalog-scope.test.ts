@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import type { SalesListResponse } from '../../sync/protocol/wire.ts';
-import { launchChromium } from '../support/browser.ts';
+import { enrolRegister, launchChromium } from '../support/browser.ts';
 import { productInAssortment, productOutsideAssortment } from '../support/demo-product.ts';
 import { type HqProcess, createHqProcess, waitFor } from '../support/hq-process.ts';
 
@@ -27,12 +27,7 @@ describe('selling beyond the assortment', () => {
   it('finds an out-of-assortment product under "All products", marks it, sells it, and HQ records the mark', async () => {
     const product = productOutsideAssortment(STORE, DEMO_PRODUCTS);
     const page = await browser.newPage();
-    await page.goto(hq.url);
-    await page.getByLabel('Store', { exact: true }).selectOption(STORE);
-    await page.getByLabel('Enrolment token').fill(hq.adminToken);
-    await page.getByRole('button', { name: 'Enrol register' }).click();
-    const search = page.getByLabel('Search products');
-    await search.waitFor({ timeout: 120_000 });
+    const search = await enrolRegister(page, hq, { storeId: STORE });
 
     // This store's assortment (the default) does not have it.
     await search.fill(product.name);
@@ -62,12 +57,7 @@ describe('selling beyond the assortment', () => {
 
   it('browses the category tree in pages, in this store and in all products, and adds from it', async () => {
     const page = await browser.newPage();
-    await page.goto(hq.url);
-    await page.getByLabel('Store', { exact: true }).selectOption(STORE);
-    await page.getByLabel('Register', { exact: true }).selectOption('02');
-    await page.getByLabel('Enrolment token').fill(hq.adminToken);
-    await page.getByRole('button', { name: 'Enrol register' }).click();
-    await page.getByLabel('Search products').waitFor({ timeout: 120_000 });
+    await enrolRegister(page, hq, { storeId: STORE, registerId: '02' });
 
     const nav = page.getByRole('navigation', { name: 'Browse by category' });
     const category = (name: string) => nav.getByRole('button', { name: new RegExp(`^${name} \\(\\d+\\)$`) });
@@ -92,13 +82,7 @@ describe('selling beyond the assortment', () => {
   it('shows a product’s availability at every store and warehouse, and how old each figure is, offline too', async () => {
     const product = productInAssortment(STORE, DEMO_PRODUCTS);
     const page = await browser.newPage();
-    await page.goto(hq.url);
-    await page.getByLabel('Store', { exact: true }).selectOption(STORE);
-    await page.getByLabel('Register', { exact: true }).selectOption('03');
-    await page.getByLabel('Enrolment token').fill(hq.adminToken);
-    await page.getByRole('button', { name: 'Enrol register' }).click();
-    const search = page.getByLabel('Search products');
-    await search.waitFor({ timeout: 120_000 });
+    const search = await enrolRegister(page, hq, { storeId: STORE, registerId: '03' });
     await search.fill(product.barcode);
 
     const open = async () => {
@@ -131,12 +115,7 @@ describe('selling beyond the assortment', () => {
   it('shows a price and a stock figure HQ imports on an open register, without a reload', async () => {
     const product = productInAssortment('1002', DEMO_PRODUCTS);
     const page = await browser.newPage();
-    await page.goto(hq.url);
-    await page.getByLabel('Store', { exact: true }).selectOption('1002');
-    await page.getByLabel('Enrolment token').fill(hq.adminToken);
-    await page.getByRole('button', { name: 'Enrol register' }).click();
-    const search = page.getByLabel('Search products');
-    await search.waitFor({ timeout: 120_000 });
+    const search = await enrolRegister(page, hq, { storeId: '1002' });
     await search.fill(product.barcode);
     const hit = page.getByRole('button', { name: `Add ${product.name}` });
     await hit.waitFor();

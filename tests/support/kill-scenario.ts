@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import type { SalesListResponse } from '../../sync/protocol/wire.ts';
 import { verifyChain } from '../../src/chain.ts';
+import { enrolRegister } from './browser.ts';
 import { startChromium, type ChromiumProcess } from './chromium-process.ts';
 import { productInAssortment } from './demo-product.ts';
 import { prng } from '../../resources/demo/generate.ts';
@@ -55,10 +56,7 @@ export async function runKillScenario(hq: HqProcess, opts: { kills: number; seed
   try {
     chrome = await startChromium(profile);
     let page = chrome.context.pages()[0] ?? (await chrome.context.newPage());
-    await page.goto(hq.url);
-    await page.getByLabel('Enrolment token').fill(hq.adminToken);
-    await page.getByRole('button', { name: 'Enrol register' }).click();
-    await page.getByLabel('Search products').waitFor({ timeout: 180_000 });
+    await enrolRegister(page, hq, { timeoutMs: 180_000 });
 
     for (let k = 0; k < opts.kills; k++) {
       // Sell a little, then pull the plug somewhere in the middle of a checkout or a sync.
