@@ -29,14 +29,12 @@ export class RateLimiter {
 
   /** Spends one token when there is one. */
   take(key: string, now = Date.now()): RateDecision {
-    const b = this.refill(key, now);
-    if (b.tokens >= 1) {
-      b.tokens -= 1;
-      this.remember(key, b);
-      return { ok: true, retryAfterMs: 0 };
+    const decision = this.check(key, now);
+    if (decision.ok) {
+      const b = this.buckets.get(key);
+      if (b) b.tokens -= 1;
     }
-    this.remember(key, b);
-    return { ok: false, retryAfterMs: Math.ceil(((1 - b.tokens) * 60_000) / this.perMinute) };
+    return decision;
   }
 
   /** Whether a request would be allowed, without spending. */
