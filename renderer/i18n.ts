@@ -26,6 +26,8 @@ export const t = {
   available: 'Available',
   figure: 'Figure',
   noFigure: 'no figure',
+  distance: 'Distance',
+  soldHereNotBooked: (n: number) => `incl. ${n} sold at this register, not yet at HQ`,
   asOf: 'as of',
   old: 'old',
   offline: 'offline',

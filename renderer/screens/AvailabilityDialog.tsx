@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { createPortal } from 'react-dom';
+import { formatDistance } from '../../src/geo.ts';
 import type { Availability, ProductHit } from '../../sync/client/index.ts';
 import { clock, duration } from '../format.ts';
 import { t } from '../i18n.ts';
@@ -17,10 +18,12 @@ export function figureAge(asOf: string | null, nowMs: number, online: boolean): 
 export function AvailabilityDialog({ product, onClose }: { product: ProductHit; onClose(): void }) {
   const client = useSession((s) => s.client);
   const online = useSession((s) => s.status?.online ?? false);
+  // Follows the replica while open: a figure HQ sends (or a booking of this register's sale) shows at once.
+  const replicaVersion = useSession((s) => s.replicaVersion);
   const [rows, setRows] = useState<Availability[]>([]);
   useEffect(() => {
     if (client) void client.availability(product.id).then(setRows);
-  }, [client, product.id]);
+  }, [client, product.id, replicaVersion]);
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
       if (e.key === 'Escape') onClose();
@@ -41,6 +44,9 @@ export function AvailabilityDialog({ product, onClose }: { product: ProductHit; 
             <tr>
               <th scope="col">{t.location}</th>
               <th scope="col" className="num">
+                {t.distance}
+              </th>
+              <th scope="col" className="num">
                 {t.onHandCol}
               </th>
               <th scope="col" className="num">
@@ -60,10 +66,14 @@ export function AvailabilityDialog({ product, onClose }: { product: ProductHit; 
                   {r.here && <span className="badge">{t.thisStore}</span>}
                   {r.kind === 'warehouse' && <span className="muted"> ({t.warehouse})</span>}
                 </th>
+                <td className="num">{r.here || r.distanceMetres === null ? '' : formatDistance(r.distanceMetres)}</td>
                 <td className="num">{r.onHand ?? '—'}</td>
                 <td className="num">{r.reserved ?? '—'}</td>
                 <td className="num">{r.available ?? '—'}</td>
-                <td>{figureAge(r.asOf, now, online)}</td>
+                <td>
+                  {figureAge(r.asOf, now, online)}
+                  {r.soldHereNotBooked > 0 && <div className="muted">{t.soldHereNotBooked(r.soldHereNotBooked)}</div>}
+                </td>
               </tr>
             ))}
           </tbody>

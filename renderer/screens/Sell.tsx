@@ -11,6 +11,24 @@ import { ProductButton } from './ProductButton.tsx';
 
 const CODE = /^\d{6,14}$/;
 
+/** Measures kept per name: User Timing entries are never dropped by the browser itself. */
+const MAX_MEASURES = 5000;
+const measureCounts = { 'kassa:barcode': 0, 'kassa:search': 0 };
+
+/**
+ * Records a User Timing measure from `start` to now around a lookup in the replica (not React's
+ * rendering of it), detail `{ query, hits }`. tests/bench/catalog.ts reads `kassa:barcode` and
+ * `kassa:search` in the page. Older measures are dropped before the newest, so a register that
+ * runs all day does not collect them without end.
+ */
+function measureLookup(name: keyof typeof measureCounts, start: number, query: string, hits: number): void {
+  if (++measureCounts[name] > MAX_MEASURES) {
+    performance.clearMeasures(name);
+    measureCounts[name] = 1;
+  }
+  performance.measure(name, { start, end: performance.now(), detail: { query, hits } });
+}
+
 export function Sell() {
   const client = useSession((s) => s.client);
   const { cart, payment, message, add, setQuantity, remove, openPayment, say } = useSale();
@@ -24,7 +42,9 @@ export function Sell() {
 
   const addByCode = async (code: string): Promise<void> => {
     if (!client) return;
+    const start = performance.now();
     const hit = await client.findByCode(code);
+    measureLookup('kassa:barcode', start, code, hit ? 1 : 0);
     if (hit) add(hit);
     else say(t.unknownBarcode(code));
   };
@@ -37,7 +57,9 @@ export function Sell() {
     if (!client) return;
     let live = true;
     const timer = setTimeout(() => {
+      const start = performance.now();
       void client.searchProducts(query, 20, scope).then((r) => {
+        measureLookup('kassa:search', start, query, r.length);
         if (live) setResults(r);
       });
     }, 60);

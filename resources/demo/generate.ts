@@ -50,14 +50,14 @@ export function isValidEan13(code: string): boolean {
 export function demoLocations(): Location[] {
   const regs = ['01', '02', '03'];
   return [
-    { id: '1001', name: 'Kassa Utrecht Centrum', town: 'Utrecht', kind: 'store', registers: regs },
-    { id: '1002', name: 'Kassa Amersfoort', town: 'Amersfoort', kind: 'store', registers: regs },
-    { id: '1003', name: 'Kassa Zeist', town: 'Zeist', kind: 'store', registers: regs },
-    { id: '1004', name: 'Kassa Nieuwegein', town: 'Nieuwegein', kind: 'store', registers: regs },
-    { id: '1005', name: 'Kassa Houten', town: 'Houten', kind: 'store', registers: regs },
-    { id: '1006', name: 'Kassa Hilversum', town: 'Hilversum', kind: 'store', registers: regs },
-    { id: '9001', name: 'Distributiecentrum Nieuwegein', town: 'Nieuwegein', kind: 'warehouse', registers: [] },
-    { id: '9002', name: 'Distributiecentrum Tilburg', town: 'Tilburg', kind: 'warehouse', registers: [] },
+    { id: '1001', name: 'Kassa Utrecht Centrum', town: 'Utrecht', kind: 'store', registers: regs, lat: 52.0907, lon: 5.1214 },
+    { id: '1002', name: 'Kassa Amersfoort', town: 'Amersfoort', kind: 'store', registers: regs, lat: 52.1561, lon: 5.3878 },
+    { id: '1003', name: 'Kassa Zeist', town: 'Zeist', kind: 'store', registers: regs, lat: 52.0894, lon: 5.2331 },
+    { id: '1004', name: 'Kassa Nieuwegein', town: 'Nieuwegein', kind: 'store', registers: regs, lat: 52.0296, lon: 5.0806 },
+    { id: '1005', name: 'Kassa Houten', town: 'Houten', kind: 'store', registers: regs, lat: 52.0283, lon: 5.1681 },
+    { id: '1006', name: 'Kassa Hilversum', town: 'Hilversum', kind: 'store', registers: regs, lat: 52.2292, lon: 5.1669 },
+    { id: '9001', name: 'Distributiecentrum Nieuwegein', town: 'Nieuwegein', kind: 'warehouse', registers: [], lat: 52.0145, lon: 5.0914 },
+    { id: '9002', name: 'Distributiecentrum Tilburg', town: 'Tilburg', kind: 'warehouse', registers: [], lat: 51.5555, lon: 5.0913 },
   ];
 }
 
@@ -230,13 +230,13 @@ export function* demoStock(opts: DemoOptions, locations: readonly Location[]): G
   };
   for (const line of demoAssortment(opts, locations)) {
     const rnd = rngFor(seed, 100, Number(line.productId) ^ Number(line.storeId));
-    yield { id: line.id, locationId: line.storeId, productId: line.productId, asOf, ...figure(rnd) };
+    yield { id: line.id, locationId: line.storeId, productId: line.productId, asOf, booked: {}, ...figure(rnd) };
   }
   for (const [w, wh] of locations.filter((l) => l.kind === 'warehouse').entries()) {
     for (let i = w; i < opts.products; i += 5) {
       const rnd = rngFor(seed, 200 + w, i);
       const f = figure(rnd);
-      yield { id: `${wh.id}:${itemNumberOf(i)}`, locationId: wh.id, productId: itemNumberOf(i), asOf, onHand: f.onHand * 10, reserved: f.reserved * 10 };
+      yield { id: `${wh.id}:${itemNumberOf(i)}`, locationId: wh.id, productId: itemNumberOf(i), asOf, booked: {}, onHand: f.onHand * 10, reserved: f.reserved * 10 };
     }
   }
 }

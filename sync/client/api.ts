@@ -27,12 +27,16 @@ export interface Availability {
   kind: 'store' | 'warehouse';
   /** This register's own store. */
   here: boolean;
-  /** null: HQ sent no figure for this location. */
+  /** As the crow flies from this store; null when either place has no coordinates. */
+  distanceMetres: number | null;
+  /** null: HQ sent no figure for this location. Here: HQ's figure less this register's sales HQ has not booked yet. */
   onHand: number | null;
   reserved: number | null;
   available: number | null;
   /** When HQ's figure was taken (ISO). */
   asOf: string | null;
+  /** Here: units this register sold that HQ's figure does not include yet (already subtracted from onHand). */
+  soldHereNotBooked: number;
 }
 
 export type { CategoryNode };

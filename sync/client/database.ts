@@ -28,10 +28,12 @@ export type RegisterDatabase = RxDatabase<RegisterCollections>;
  * gets version 1, add `1: (oldDoc) => newDoc` here. Records not yet at HQ survive the migration.
  */
 export const MIGRATIONS: Record<keyof RegisterCollections, MigrationStrategies> = {
-  stores: {},
+  // Coordinates arrive with the store's next change at HQ; until then the town is shown.
+  stores: { 1: (old: Doc<StoreDoc>) => ({ ...old, lat: null, lon: null }) },
   products: {},
   assortment: {},
-  stock: {},
+  // A figure pulled before marks existed: no sale of this register is known to be in it.
+  stock: { 1: (old: Doc<StockDoc>) => ({ ...old, booked: {} }) },
   sales: {
     // Sales made before the chain existed become chain starts (HQ notes a restart, keeps them).
     1: (old: Doc<SaleDoc>) => seal({ ...old, prevSeq: undefined, prevHash: undefined, hash: undefined }, null),

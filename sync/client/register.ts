@@ -1,6 +1,7 @@
 import type { RxStorage } from 'rxdb';
 import type { Cart } from '../../src/cart.ts';
 import { type ChainHead, type ChainLink, seal } from '../../src/chain.ts';
+import { distanceMetres } from '../../src/geo.ts';
 import { nextSequence } from '../../src/numbering.ts';
 import { type CompletedSale, type TenderInput, completeSale } from '../../src/sale.ts';
 import type { SaleDoc, StoreDoc } from '../protocol/docs.ts';
@@ -34,6 +35,8 @@ interface Meta {
 }
 
 const META = 'register-meta';
+/** How many of its latest sales a register keeps subtracting from its store's figure at most. */
+const OWN_SALES_WINDOW = 2000;
 
 type Change<T> = { operation: 'INSERT' | 'UPDATE' | 'DELETE'; documentData: T; previousDocumentData?: T };
 
@@ -64,10 +67,15 @@ export async function openRegister(
   const status = new StatusTracker({ firstSync: { received: 0, total: null, done: meta.firstSyncDone } });
 
   // ---- search index, fed from the replica and kept current ---------------------------
-  const index = new ProductIndex(identity.storeId, now);
+  const index = new ProductIndex(identity.storeId, now, identity.registerId);
   for (const p of await db.products.find().exec()) index.upsertProduct(p.toJSON());
   for (const a of await db.assortment.find({ selector: { storeId: identity.storeId } }).exec()) index.upsertAssortment(a.toJSON());
   for (const s of await db.stock.find().exec()) index.upsertStock(s.toJSON());
+  // This register's recent sales lower this store's figure until HQ's figure includes them.
+  // (Older ones than these have long been booked by a register that syncs at all.)
+  for (const sale of await db.sales.find({ selector: { seq: { $gt: meta.lastSequence - OWN_SALES_WINDOW } } }).exec()) {
+    index.addOwnSale(sale.toJSON());
+  }
   // Tell the UI the replica changed (once per burst: a pull writes a page at a time).
   const replicaListeners = new Set<() => void>();
   let replicaTimer: ReturnType<typeof setTimeout> | null = null;
@@ -90,6 +98,10 @@ export async function openRegister(
       const c = e as unknown as Change<Parameters<ProductIndex['upsertAssortment']>[0]>;
       if (c.operation === 'DELETE') index.removeAssortment(c.documentData.id);
       else index.upsertAssortment(c.documentData);
+    }),
+    db.sales.insert$.subscribe((e) => {
+      index.addOwnSale(e.documentData);
+      replicaChanged();
     }),
     db.stock.$.subscribe((e) => {
       replicaChanged();
@@ -211,25 +223,37 @@ export async function openRegister(
     },
 
     async availability(productId: string): Promise<Availability[]> {
-      const stores = await db.stores.find().exec();
+      const locations = (await db.stores.find().exec()).map((d) => d.toJSON());
       const figures = new Map(index.stockOf(productId).map((s) => [s.locationId, s]));
-      return stores
-        .map((d) => d.toJSON())
-        .map((loc) => {
+      const hereLoc = locations.find((l) => l.id === identity.storeId);
+      const from = hereLoc?.lat != null && hereLoc.lon != null ? { lat: hereLoc.lat, lon: hereLoc.lon } : null;
+      return locations
+        .map((loc): Availability => {
+          const here = loc.id === identity.storeId;
           const f = figures.get(loc.id);
+          const onHand = here ? index.onHandHere(productId) : (f?.onHand ?? null);
+          const reserved = f?.reserved ?? (onHand === null ? null : 0);
           return {
             locationId: loc.id,
             name: loc.name,
             town: loc.town,
             kind: loc.kind,
-            here: loc.id === identity.storeId,
-            onHand: f?.onHand ?? null,
-            reserved: f?.reserved ?? null,
-            available: f ? Math.max(0, f.onHand - f.reserved) : null,
+            here,
+            distanceMetres: here ? 0 : from && loc.lat != null && loc.lon != null ? distanceMetres(from, { lat: loc.lat, lon: loc.lon }) : null,
+            onHand,
+            reserved,
+            available: onHand === null ? null : Math.max(0, onHand - (reserved ?? 0)),
             asOf: f?.asOf ?? null,
+            soldHereNotBooked: here ? index.soldNotBooked(productId) : 0,
           };
         })
-        .sort((a, b) => Number(b.here) - Number(a.here) || (a.kind === b.kind ? a.town.localeCompare(b.town, 'nl') : a.kind === 'store' ? -1 : 1));
+        .sort(
+          (a, b) =>
+            Number(b.here) - Number(a.here) ||
+            (a.kind === b.kind ? 0 : a.kind === 'store' ? -1 : 1) ||
+            (a.distanceMetres ?? Number.MAX_SAFE_INTEGER) - (b.distanceMetres ?? Number.MAX_SAFE_INTEGER) ||
+            a.town.localeCompare(b.town, 'nl'),
+        );
     },
 
     async findByCode(code: string): Promise<ProductHit | null> {

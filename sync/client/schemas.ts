@@ -27,8 +27,9 @@ export interface AckDoc {
 
 const id = { type: 'string', maxLength: 64 } as const;
 
+/** Version 1 added the store's coordinates (lat, lon; null when HQ has none). */
 export const storeSchema: RxJsonSchema<Doc<StoreDoc>> = {
-  version: 0,
+  version: 1,
   primaryKey: 'id',
   type: 'object',
   properties: {
@@ -37,6 +38,8 @@ export const storeSchema: RxJsonSchema<Doc<StoreDoc>> = {
     town: { type: 'string' },
     kind: { type: 'string' },
     registers: { type: 'array', items: { type: 'string' } },
+    lat: { type: ['number', 'null'] },
+    lon: { type: ['number', 'null'] },
   },
   required: ['id', 'name', 'town', 'kind', 'registers'],
 };
@@ -71,8 +74,9 @@ export const assortmentSchema: RxJsonSchema<Doc<AssortmentDoc>> = {
   required: ['id', 'storeId', 'productId', 'validFrom'],
 };
 
+/** Version 1 added `booked`: which of each register's sales HQ has booked into the figure. */
 export const stockSchema: RxJsonSchema<Doc<StockDoc>> = {
-  version: 0,
+  version: 1,
   primaryKey: 'id',
   type: 'object',
   properties: {
@@ -82,8 +86,9 @@ export const stockSchema: RxJsonSchema<Doc<StockDoc>> = {
     onHand: { type: 'integer' },
     reserved: { type: 'integer' },
     asOf: { type: 'string' },
+    booked: { type: 'object', additionalProperties: { type: 'integer' } },
   },
-  required: ['id', 'locationId', 'productId', 'onHand', 'reserved', 'asOf'],
+  required: ['id', 'locationId', 'productId', 'onHand', 'reserved', 'asOf', 'booked'],
 };
 
 /**

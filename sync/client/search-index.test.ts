@@ -21,8 +21,8 @@ function indexAt(clock: { now: Date }) {
   index.upsertAssortment({ id: '1001:1000002', storeId: '1001', productId: '1000002', validFrom: '2025-01-01', validTo: null });
   index.upsertAssortment({ id: '1001:1000003', storeId: '1001', productId: '1000003', validFrom: '2026-11-26', validTo: null });
   index.upsertAssortment({ id: '1002:1000004', storeId: '1002', productId: '1000004', validFrom: '2025-01-01', validTo: null });
-  index.upsertStock({ id: '1001:1000001', locationId: '1001', productId: '1000001', onHand: 12, reserved: 0, asOf: '2026-11-25T06:00:00Z' });
-  index.upsertStock({ id: '1002:1000002', locationId: '1002', productId: '1000002', onHand: 99, reserved: 0, asOf: '2026-11-25T06:00:00Z' });
+  index.upsertStock({ id: '1001:1000001', locationId: '1001', productId: '1000001', onHand: 12, reserved: 0, asOf: '2026-11-25T06:00:00Z', booked: {} });
+  index.upsertStock({ id: '1002:1000002', locationId: '1002', productId: '1000002', onHand: 99, reserved: 0, asOf: '2026-11-25T06:00:00Z', booked: {} });
   return index;
 }
 
@@ -134,3 +134,67 @@ describe('browsing by category', () => {
     expect(index.browse('Keuken', 0, 20, true).total).toBe(1);
   });
 });
+
+describe('this register’s own sales and this store’s stock figure', () => {
+  const figure = (onHand: number, booked: Record<string, number>) => ({
+    id: '1001:1000001',
+    locationId: '1001',
+    productId: '1000001',
+    onHand,
+    reserved: 0,
+    asOf: '2026-11-25T06:00:00Z',
+    booked,
+  });
+  const sale = (seq: number, ...lines: [string, number][]) => ({ seq, lines: lines.map(([productId, quantity]) => ({ productId, quantity })) });
+  const fresh = () => {
+    const index = new ProductIndex('1001', () => new Date(2026, 10, 25, 12), '02');
+    index.upsertProduct(product('1000001', 'Tulp Stroopwafels naturel 8 stuks', '8710000000000'));
+    index.upsertProduct(product('1000002', 'Tulp Stroopwafels karamel 10 stuks'));
+    index.upsertStock(figure(12, { '02': 40 }));
+    return index;
+  };
+
+  it('lowers the figure at once by what this register sold, lines of one product added up', () => {
+    const index = fresh();
+    index.addOwnSale(sale(41, ['1000001', 2], ['1000001', 1]));
+    index.addOwnSale(sale(42, ['1000001', 4]));
+    expect(index.findByCode('1000001')?.onHandHere).toBe(5);
+    expect(index.soldNotBooked('1000001')).toBe(7);
+  });
+
+  it('stops subtracting a sale once HQ’s figure has booked it, so it never counts twice', () => {
+    const index = fresh();
+    index.addOwnSale(sale(41, ['1000001', 2]));
+    index.addOwnSale(sale(42, ['1000001', 4]));
+    // HQ booked sale 41 (12 − 2 = 10), not yet 42.
+    index.upsertStock(figure(10, { '02': 41 }));
+    expect(index.onHandHere('1000001')).toBe(6);
+    index.upsertStock(figure(6, { '02': 42 }));
+    expect(index.onHandHere('1000001')).toBe(6);
+    expect(index.soldNotBooked('1000001')).toBe(0);
+  });
+
+  it('ignores a sale the figure already includes, and the same sale added twice', () => {
+    const index = fresh();
+    index.addOwnSale(sale(40, ['1000001', 3]));
+    expect(index.onHandHere('1000001')).toBe(12);
+    index.addOwnSale(sale(43, ['1000001', 1]));
+    index.addOwnSale(sale(43, ['1000001', 1]));
+    expect(index.onHandHere('1000001')).toBe(11);
+  });
+
+  it('counts only this register’s mark: another register’s bookings do not hide our sales', () => {
+    const index = fresh();
+    index.addOwnSale(sale(41, ['1000001', 2]));
+    index.upsertStock(figure(9, { '02': 40, '01': 900 }));
+    expect(index.onHandHere('1000001')).toBe(7);
+  });
+
+  it('shows a negative figure for a product sold here that HQ had no figure for, and none for an unsold one', () => {
+    const index = fresh();
+    expect(index.onHandHere('1000002')).toBeNull();
+    index.addOwnSale(sale(41, ['1000002', 1]));
+    expect(index.search('karamel', 20, false)[0]?.onHandHere).toBe(-1);
+  });
+});
+

@@ -31,7 +31,11 @@ export class ProductIndex {
   private readonly byBarcode = new Map<string, string>();
   private readonly byItemNumber = new Map<string, string>();
   private readonly assortmentLines = new Map<string, AssortmentLine & { id: string }>();
-  private readonly stockHere = new Map<string, number>();
+  /**
+   * This register's own sales HQ may not have booked yet: productId → sale seq → quantity.
+   * They are subtracted from this store's figure until the figure's booked mark passes them.
+   */
+  private readonly ownSold = new Map<string, Map<number, number>>();
   /** Every location's figure per product: productId → locationId → stock. */
   private readonly stockAll = new Map<string, Map<string, Stock>>();
   /** Sorted "word\u0000productId" keys; rebuilt when dirty. */
@@ -47,6 +51,8 @@ export class ProductIndex {
   constructor(
     private readonly storeId: string,
     private readonly now: () => Date = () => new Date(),
+    /** This register, whose own sales lower this store's figure at once (see addOwnSale). */
+    private readonly registerId: string | null = null,
   ) {}
 
   get size(): number {
@@ -87,7 +93,7 @@ export class ProductIndex {
   }
 
   upsertStock(s: Stock): void {
-    if (s.locationId === this.storeId) this.stockHere.set(s.productId, s.onHand);
+    if (s.locationId === this.storeId) this.forgetBooked(s);
     let byLocation = this.stockAll.get(s.productId);
     if (!byLocation) {
       byLocation = new Map();
@@ -97,8 +103,51 @@ export class ProductIndex {
   }
 
   removeStock(s: Pick<Stock, 'locationId' | 'productId'>): void {
-    if (s.locationId === this.storeId) this.stockHere.delete(s.productId);
     this.stockAll.get(s.productId)?.delete(s.locationId);
+  }
+
+  /**
+   * A sale made at this register: its quantities come off this store's figure at once (offline
+   * too) and stay off until HQ's figure says it has booked the sale (its booked mark for this
+   * register reaches the sale's sequence). Adding the same sale twice changes nothing.
+   */
+  addOwnSale(sale: { seq: number; lines: readonly { productId: string; quantity: number }[] }): void {
+    const perProduct = new Map<string, number>();
+    for (const l of sale.lines) perProduct.set(l.productId, (perProduct.get(l.productId) ?? 0) + l.quantity);
+    for (const [productId, qty] of perProduct) {
+      if (sale.seq <= this.bookedMark(productId)) continue;
+      let bySeq = this.ownSold.get(productId);
+      if (!bySeq) this.ownSold.set(productId, (bySeq = new Map()));
+      bySeq.set(sale.seq, qty);
+    }
+  }
+
+  private bookedMark(productId: string): number {
+    if (this.registerId === null) return 0;
+    return this.stockAll.get(productId)?.get(this.storeId)?.booked[this.registerId] ?? 0;
+  }
+
+  private forgetBooked(s: Stock): void {
+    const bySeq = this.ownSold.get(s.productId);
+    if (!bySeq || this.registerId === null) return;
+    const mark = s.booked[this.registerId] ?? 0;
+    for (const seq of bySeq.keys()) if (seq <= mark) bySeq.delete(seq);
+    if (bySeq.size === 0) this.ownSold.delete(s.productId);
+  }
+
+  /** Units this register sold that this store's figure from HQ does not include yet. */
+  soldNotBooked(productId: string): number {
+    let n = 0;
+    for (const qty of this.ownSold.get(productId)?.values() ?? []) n += qty;
+    return n;
+  }
+
+  /** On hand at this store as this register knows it: HQ's figure less its own sales HQ has not booked. */
+  onHandHere(productId: string): number | null {
+    const figure = this.stockAll.get(productId)?.get(this.storeId);
+    const pending = this.soldNotBooked(productId);
+    if (!figure && pending === 0) return null;
+    return (figure?.onHand ?? 0) - pending;
   }
 
   /** A product's figures at every location HQ sent one for. */
@@ -122,7 +171,7 @@ export class ProductIndex {
   }
 
   private hit(p: Product): ProductHit {
-    return { ...p, inAssortment: this.carriedToday().has(p.id), onHandHere: this.stockHere.get(p.id) ?? null };
+    return { ...p, inAssortment: this.carriedToday().has(p.id), onHandHere: this.onHandHere(p.id) };
   }
 
   /** Exact barcode or item number: the scanner's lookup. Finds any released product. */

@@ -139,6 +139,20 @@ ALTER TABLE alerts ADD COLUMN resolved_at timestamptz;
 CREATE INDEX alerts_open ON alerts (record_id) WHERE resolved_at IS NULL;
 `,
   },
+  {
+    version: 3,
+    name: 'store coordinates, stock booked from sales',
+    sql: `
+-- Where each store and warehouse is, for the distance beside its stock (null: not known).
+ALTER TABLE stores ADD COLUMN lat double precision CHECK (lat BETWEEN -90 AND 90);
+ALTER TABLE stores ADD COLUMN lon double precision CHECK (lon BETWEEN -180 AND 180);
+
+-- HQ books every sale it stores into its store's stock in the same transaction. booked holds,
+-- per register, the highest sale sequence booked into the row, so a register knows which of
+-- its own sales the figure it pulled already includes.
+ALTER TABLE stock ADD COLUMN booked jsonb NOT NULL DEFAULT '{}';
+`,
+  },
 ];
 
 export async function migrate(sql: Sql): Promise<number> {

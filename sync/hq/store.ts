@@ -35,10 +35,18 @@ const str = (v: unknown): string => String(v);
 const isoDate = (v: unknown): string | null =>
   v === null || v === undefined ? null : v instanceof Date ? v.toISOString().slice(0, 10) : String(v).slice(0, 10);
 
+/** The stock row's booked marks as numbers (PostgreSQL's jsonb arrives parsed; PGlite's too). */
+function bookedMarks(v: unknown): Record<string, number> {
+  const raw: unknown = typeof v === 'string' ? JSON.parse(v) : v;
+  const out: Record<string, number> = {};
+  if (raw && typeof raw === 'object') for (const [k, n] of Object.entries(raw)) out[k] = Number(n);
+  return out;
+}
+
 const PULL: Record<PullCollection, PullSpec> = {
   stores: {
     table: 'stores',
-    columns: 'id, name, town, kind, registers, deleted',
+    columns: 'id, name, town, kind, registers, lat, lon, deleted',
     scope: null,
     toDoc: (r): StoreDoc => ({
       id: str(r.id),
@@ -46,6 +54,8 @@ const PULL: Record<PullCollection, PullSpec> = {
       town: str(r.town),
       kind: r.kind === 'warehouse' ? 'warehouse' : 'store',
       registers: (r.registers as string[] | null) ?? [],
+      lat: r.lat === null || r.lat === undefined ? null : Number(r.lat),
+      lon: r.lon === null || r.lon === undefined ? null : Number(r.lon),
       _deleted: Boolean(r.deleted),
     }),
   },
@@ -79,7 +89,7 @@ const PULL: Record<PullCollection, PullSpec> = {
   },
   stock: {
     table: 'stock',
-    columns: 'id, location_id, product_id, on_hand, reserved, as_of, deleted',
+    columns: 'id, location_id, product_id, on_hand, reserved, as_of, booked, deleted',
     // Every location's stock: a register shows availability at other stores and warehouses,
     // offline too, with the age of each figure.
     scope: null,
@@ -90,6 +100,7 @@ const PULL: Record<PullCollection, PullSpec> = {
       onHand: Number(r.on_hand),
       reserved: Number(r.reserved),
       asOf: r.as_of instanceof Date ? r.as_of.toISOString() : new Date(str(r.as_of)).toISOString(),
+      booked: bookedMarks(r.booked),
       _deleted: Boolean(r.deleted),
     }),
   },
@@ -133,6 +144,46 @@ function digestSale(d: SaleDoc): SaleDigest {
 /** The body hash HQ stores with a sale (see SaleDigest). */
 export function bodyHash(doc: SaleDoc): string {
   return digestSale(doc).bodyHash;
+}
+
+/**
+ * Books newly stored sales into their store's stock, in the sale's own transaction: each
+ * product's on-hand drops by the quantity sold (a product HQ had no figure for there gets a
+ * negative one: it was sold, so it was there), and the row's booked mark for the register
+ * rises to the highest sequence booked. Rows are locked in product order, so two registers of
+ * one store pushing at once cannot deadlock. Only fresh sales come here: a sale sent again is
+ * never booked twice.
+ */
+async function bookStock(tx: Queryable, who: RegisterPrincipal, fresh: readonly SaleDoc[]): Promise<void> {
+  const perProduct = new Map<string, { qty: number; seq: number }>();
+  for (const sale of fresh) {
+    for (const line of sale.lines) {
+      const p = perProduct.get(line.productId) ?? { qty: 0, seq: 0 };
+      p.qty += line.quantity;
+      p.seq = Math.max(p.seq, sale.seq);
+      perProduct.set(line.productId, p);
+    }
+  }
+  const ids = [...perProduct.keys()].sort();
+  await tx.query(
+    `INSERT INTO stock AS s (id, location_id, product_id, on_hand, reserved, as_of, booked)
+     SELECT $1 || ':' || t.product_id, $1, t.product_id, -t.qty, 0, now(), jsonb_build_object($2::text, t.seq)
+       FROM unnest($3::text[], $4::int[], $5::bigint[]) AS t(product_id, qty, seq)
+      ORDER BY t.product_id
+     ON CONFLICT (id) DO UPDATE SET
+       on_hand = s.on_hand + EXCLUDED.on_hand,
+       as_of = EXCLUDED.as_of,
+       booked = s.booked || jsonb_build_object($2::text,
+         GREATEST(COALESCE((s.booked->>$2)::bigint, 0), (EXCLUDED.booked->>$2)::bigint))`,
+    [
+      who.storeId,
+      who.registerId,
+      toPgArray(ids),
+      `{${ids.map((id) => perProduct.get(id)?.qty ?? 0).join(',')}}`,
+      `{${ids.map((id) => perProduct.get(id)?.seq ?? 0).join(',')}}`,
+    ],
+  );
+  await HqStore.notifyChanged(tx, ['stock']);
 }
 
 /** Multi-row INSERT: `rows` of equal length, `columns` named; returns text and flat params. */
@@ -277,7 +328,10 @@ export class HqStore {
       );
       const inserted = new Set((await tx.query<{ id: string }>(text, params)).map((r) => r.id));
       const fresh = unique.filter((d) => inserted.has(d.id));
-      if (fresh.length) await this.checkChain(tx, who, fresh, (d) => digests.get(d.id)?.contentHash ?? '');
+      if (fresh.length) {
+        await this.checkChain(tx, who, fresh, (d) => digests.get(d.id)?.contentHash ?? '');
+        await bookStock(tx, who, fresh);
+      }
       const existingIds = unique.filter((d) => !inserted.has(d.id)).map((d) => d.id);
       const conflicts: SaleDoc[] = [];
       const alerts: Alert[] = [];

@@ -15,6 +15,9 @@ export interface StoreDoc {
   kind: 'store' | 'warehouse';
   /** Register ids of this store, e.g. ["01", "02", "03"]. Empty for a warehouse. */
   registers: string[];
+  /** Where it is (WGS 84 degrees), for the distance shown beside its stock; null when HQ has no coordinates. */
+  lat: number | null;
+  lon: number | null;
   _deleted: boolean;
 }
 
@@ -52,6 +55,12 @@ export interface StockDoc {
   reserved: number;
   /** When HQ recorded the figure (ISO timestamp). */
   asOf: string;
+  /**
+   * Register id → the highest sale sequence of that register HQ has booked into `onHand` (only
+   * the location's own registers appear). A register subtracts its own sales above its mark
+   * itself, so its figure drops at once, offline too, and never counts a sale twice.
+   */
+  booked: Record<string, number>;
   _deleted: boolean;
 }
 

@@ -140,5 +140,59 @@ describe('selling beyond the assortment', () => {
     await expect.poll(() => hit.innerText(), { timeout: 15_000 }).toContain('4321 on hand');
     console.log(`HQ import to visible on the open register: ${Date.now() - started} ms`);
   });
-});
 
+  it('lowers this store’s figure at once by the register’s own sale, offline too, and HQ’s booking takes over without counting it twice', async () => {
+    const STORE_Z = '1003';
+    const product = productInAssortment(STORE_Z, DEMO_PRODUCTS);
+    const stocked = await fetch(`${hq.url}/api/import/stock`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv', authorization: `Bearer ${hq.adminToken}` },
+      body: `locationId,productId,onHand\n${STORE_Z},${product.id},50\n`,
+    });
+    expect(stocked.status).toBe(200);
+    const page = await browser.newPage();
+    const search = await enrolRegister(page, hq, { storeId: STORE_Z });
+    await search.fill(product.barcode);
+    const hit = page.getByRole('button', { name: `Add ${product.name}` });
+    await expect.poll(() => hit.innerText(), { timeout: 15_000 }).toContain('50 on hand');
+
+    // Other stores are listed nearest first, with their distance from this one (Zeist).
+    await page.getByRole('button', { name: `Stock at other stores: ${product.name}` }).first().click();
+    let dialog = page.getByRole('dialog', { name: `Availability: ${product.name}` });
+    const rows = dialog.locator('tbody tr');
+    await expect.poll(() => rows.count()).toBe(8);
+    const km = async (i: number) => Number((await rows.nth(i).locator('td').first().innerText()).replace(' km', ''));
+    expect(await rows.nth(1).innerText()).toContain('Utrecht');
+    const distances = [await km(1), await km(2), await km(3), await km(4), await km(5)];
+    expect(distances.every((d) => d > 0)).toBe(true);
+    expect([...distances].sort((a, b) => a - b)).toEqual(distances);
+    await page.keyboard.press('Escape');
+
+    // Offline: sell 3; the figure here drops to 47 at once.
+    await hq.kill();
+    await page.getByRole('status').filter({ hasText: /offline/i }).waitFor({ timeout: 30_000 });
+    await hit.click();
+    await page.getByLabel(`Quantity for ${product.name}`).fill('3');
+    await page.getByRole('button', { name: /Pay cash/ }).click();
+    await page.getByLabel('Cash received').fill('500');
+    await page.getByRole('button', { name: /Complete sale/ }).click();
+    await page.getByTestId('receipt-number').waitFor();
+    await page.getByRole('button', { name: /New sale/ }).click();
+    await page.getByLabel('Search products').fill(product.barcode);
+    await expect.poll(() => hit.innerText(), { timeout: 10_000 }).toContain('47 on hand');
+    await page.getByRole('button', { name: `Stock at other stores: ${product.name}` }).first().click();
+    dialog = page.getByRole('dialog', { name: `Availability: ${product.name}` });
+    await expect.poll(() => rows.first().innerText()).toMatch(/47[\s\S]*incl\. 3 sold at this register, not yet at HQ/);
+    await page.keyboard.press('Escape');
+
+    // HQ back: the sale goes out, HQ books it into its own figure, and the register shows 47 still.
+    await hq.start();
+    await page.getByRole('status').filter({ hasText: /^Online · 0 records waiting/ }).waitFor({ timeout: 60_000 });
+    await page.getByRole('button', { name: `Stock at other stores: ${product.name}` }).first().click();
+    await expect.poll(async () => {
+      const text = await rows.first().innerText();
+      return text.includes('47') && !text.includes('not yet at HQ');
+    }, { timeout: 30_000 }).toBe(true);
+    expect(await hit.innerText()).toContain('47 on hand');
+  });
+});

@@ -4,6 +4,8 @@ import { type CompletedSale, type TenderInput, completeSale } from '../../src/sa
 import type { SaleDoc } from '../../sync/protocol/docs.ts';
 
 export interface SaleOptions {
+  /** The demo product sold (default 1000001). */
+  productId?: string;
   priceCents?: number;
   quantity?: number;
   tender?: TenderInput;
@@ -17,9 +19,9 @@ export function makeSale(storeId: string, registerId: string, seq: number, opts:
   cart = addToCart(
     cart,
     {
-      id: '1000001',
-      itemNumber: '1000001',
-      barcode: '8710000000000',
+      id: opts.productId ?? '1000001',
+      itemNumber: opts.productId ?? '1000001',
+      barcode: opts.productId ? null : '8710000000000',
       name: 'Vlieland Theedoek geruit groen 2 stuks',
       priceCents: opts.priceCents ?? 1295,
       vat: 'high',
