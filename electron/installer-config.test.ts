@@ -37,7 +37,8 @@ describe('installer configuration', () => {
     expect(targets(config.win?.target)).toEqual(expect.arrayContaining(['nsis', 'msi']));
     expect(targets(config.mac?.target)).toContain('dmg');
     expect(config.nsis?.perMachine).toBe(true);
-  });
+    // Loading electron-builder's code and schema takes seconds on a busy 2-core machine.
+  }, 30_000);
 
   it('packs the shell and the UI that the build produces, and starts from the built main', async () => {
     const loader = require('app-builder-lib/out/util/config/config') as ConfigModule;

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { type AssortmentLine, assortmentOn, lineValidOn, localDay } from './assortment.ts';
+import { type AssortmentLine, assortmentOn, lineAppliesTo, lineValidOn, localDay } from './assortment.ts';
 
 function line(productId: string, validFrom: string, validTo: string | null, storeId = '1001'): AssortmentLine {
   return { storeId, productId, validFrom, validTo };
@@ -115,5 +115,85 @@ describe('assortmentOn', () => {
       yield* lines;
     }
     expect(assortmentOn(gen(), '1001', '2024-06-14').has('milk')).toBe(true);
+  });
+});
+
+describe('assortmentOn with store groups', () => {
+  const groupLine = (productId: string, groupId: string, validFrom: string, validTo: string | null = null): AssortmentLine => ({
+    storeId: null,
+    groupId,
+    productId,
+    validFrom,
+    validTo,
+  });
+  const utrecht = { id: '1001', groups: ['GROOT', 'RANDSTAD'] };
+  const zeist = { id: '1003', groups: ['KLEIN'] };
+  const day = '2024-06-15';
+
+  it('gives a group’s products to every member store, and to no other store', () => {
+    const lines = [groupLine('tent', 'GROOT', '2024-01-01'), groupLine('bike', 'RANDSTAD', '2024-06-01')];
+    expect([...assortmentOn(lines, utrecht, day)].sort()).toEqual(['bike', 'tent']);
+    expect(assortmentOn(lines, zeist, day).size).toBe(0);
+    // A plain store id is a store in no group.
+    expect(assortmentOn(lines, '1001', day).size).toBe(0);
+  });
+
+  it('keeps a group line’s dates: not before it starts, not after it ends', () => {
+    const lines = [groupLine('tent', 'GROOT', '2024-06-16'), groupLine('sled', 'GROOT', '2023-11-01', '2024-02-29')];
+    expect(assortmentOn(lines, utrecht, day).size).toBe(0);
+    expect([...assortmentOn(lines, utrecht, '2024-06-16')]).toEqual(['tent']);
+    expect([...assortmentOn(lines, utrecht, '2024-02-29')]).toEqual(['sled']);
+  });
+
+  it('lets a store’s own line override its groups’: ending a group product for itself, or carrying it on its own dates', () => {
+    const lines = [
+      groupLine('tent', 'GROOT', '2024-01-01'),
+      line('tent', '2024-01-01', '2024-05-31'), // Utrecht stopped selling tents at the end of May
+      groupLine('bike', 'GROOT', '2024-07-01'),
+      line('bike', '2024-06-01', null), // Utrecht has bikes a month before the group
+    ];
+    expect([...assortmentOn(lines, utrecht, day)]).toEqual(['bike']);
+    // Another large store without own lines follows the group.
+    expect([...assortmentOn(lines, { id: '1002', groups: ['GROOT'] }, day)]).toEqual(['tent']);
+  });
+
+  it('tells whose line it is', () => {
+    expect(lineAppliesTo(line('p', '2024-01-01', null), utrecht)).toBe('own');
+    expect(lineAppliesTo(line('p', '2024-01-01', null, '1002'), utrecht)).toBeNull();
+    expect(lineAppliesTo(groupLine('p', 'GROOT', '2024-01-01'), utrecht)).toBe('group');
+    expect(lineAppliesTo(groupLine('p', 'GROOT', '2024-01-01'), zeist)).toBeNull();
+  });
+
+  it('carries a product exactly when its own lines say so, or, without own lines, when a valid group line does (property)', () => {
+    const iso = (n: number): string => new Date(Date.UTC(2024, 0, 1 + n)).toISOString().slice(0, 10);
+    const arbLine = fc.record({
+      product: fc.constantFrom('a', 'b', 'c'),
+      target: fc.constantFrom<{ storeId: string | null; groupId: string | null }>(
+        { storeId: '1001', groupId: null },
+        { storeId: '1002', groupId: null },
+        { storeId: null, groupId: 'GROOT' },
+        { storeId: null, groupId: 'KLEIN' },
+      ),
+      from: fc.integer({ min: 0, max: 60 }),
+      length: fc.option(fc.integer({ min: 0, max: 60 }), { nil: null }),
+    });
+    fc.assert(
+      fc.property(fc.array(arbLine, { maxLength: 12 }), fc.integer({ min: 0, max: 90 }), (raw, dayNo) => {
+        const lines: AssortmentLine[] = raw.map((r) => ({
+          ...r.target,
+          productId: r.product,
+          validFrom: iso(r.from),
+          validTo: r.length === null ? null : iso(r.from + r.length),
+        }));
+        const store = { id: '1001', groups: ['GROOT'] };
+        const carried = assortmentOn(lines, store, iso(dayNo));
+        for (const p of ['a', 'b', 'c']) {
+          const own = lines.filter((l) => l.productId === p && l.storeId === '1001');
+          const group = lines.filter((l) => l.productId === p && l.groupId === 'GROOT');
+          const expected = own.length > 0 ? own.some((l) => lineValidOn(l, iso(dayNo))) : group.some((l) => lineValidOn(l, iso(dayNo)));
+          expect(carried.has(p)).toBe(expected);
+        }
+      }),
+    );
   });
 });

@@ -13,6 +13,7 @@ export function ProductButton({ product: p, onAdd }: { product: ProductHit; onAd
       <span className="name">{p.name}</span>
       <span className="meta">
         {p.itemNumber} · {p.barcode ?? '—'} · {p.onHandHere === null ? t.noStockFigure : `${p.onHandHere} ${t.onHand}`}
+        {p.locationsElsewhere > 0 && <> · {t.availableElsewhere(p.availableElsewhere, p.locationsElsewhere)}</>}
         {!p.inAssortment && <span className="badge">{t.notInAssortmentHere}</span>}
       </span>
       <span className="price">{euro(p.priceCents)}</span>

@@ -1,7 +1,7 @@
 import { type KeyboardEvent, useEffect, useRef, useState } from 'react';
 import { cartTotals, lineAmount } from '../../src/cart.ts';
 import { vatLabel } from '../../src/vat.ts';
-import type { ProductHit, SearchScope } from '../../sync/client/index.ts';
+import { type ProductHit, SEARCH_SCOPES, type SearchScope } from '../../sync/client/index.ts';
 import { euro } from '../format.ts';
 import { t } from '../i18n.ts';
 import { useSale, useSession } from '../state.ts';
@@ -132,16 +132,16 @@ export function Sell() {
           />
         <fieldset className="scope">
           <legend>{t.searchScope}</legend>
-          {(['store', 'catalog'] as const).map((s) => (
+          {SEARCH_SCOPES.map((s) => (
             <label key={s}>
               <input type="radio" name="scope" value={s} checked={scope === s} onChange={() => setScope(s)} />
-              {s === 'store' ? t.scopeStore : t.scopeCatalog}
+              {t.scope[s]}
             </label>
           ))}
         </fieldset>
         {query.trim() && results.length === 0 && (
           <p className="muted">
-            {scope === 'store' ? t.noResults : t.noResultsCatalog} “{query}”.
+            {t.noResultsIn[scope]} “{query}”.
           </p>
         )}
         {query.trim() ? (

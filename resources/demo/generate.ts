@@ -50,14 +50,14 @@ export function isValidEan13(code: string): boolean {
 export function demoLocations(): Location[] {
   const regs = ['01', '02', '03'];
   return [
-    { id: '1001', name: 'Kassa Utrecht Centrum', town: 'Utrecht', kind: 'store', registers: regs, lat: 52.0907, lon: 5.1214 },
-    { id: '1002', name: 'Kassa Amersfoort', town: 'Amersfoort', kind: 'store', registers: regs, lat: 52.1561, lon: 5.3878 },
-    { id: '1003', name: 'Kassa Zeist', town: 'Zeist', kind: 'store', registers: regs, lat: 52.0894, lon: 5.2331 },
-    { id: '1004', name: 'Kassa Nieuwegein', town: 'Nieuwegein', kind: 'store', registers: regs, lat: 52.0296, lon: 5.0806 },
-    { id: '1005', name: 'Kassa Houten', town: 'Houten', kind: 'store', registers: regs, lat: 52.0283, lon: 5.1681 },
-    { id: '1006', name: 'Kassa Hilversum', town: 'Hilversum', kind: 'store', registers: regs, lat: 52.2292, lon: 5.1669 },
-    { id: '9001', name: 'Distributiecentrum Nieuwegein', town: 'Nieuwegein', kind: 'warehouse', registers: [], lat: 52.0145, lon: 5.0914 },
-    { id: '9002', name: 'Distributiecentrum Tilburg', town: 'Tilburg', kind: 'warehouse', registers: [], lat: 51.5555, lon: 5.0913 },
+    { id: '1001', name: 'Kassa Utrecht Centrum', town: 'Utrecht', kind: 'store', registers: regs, groups: ['GROOT'], lat: 52.0907, lon: 5.1214 },
+    { id: '1002', name: 'Kassa Amersfoort', town: 'Amersfoort', kind: 'store', registers: regs, groups: ['GROOT'], lat: 52.1561, lon: 5.3878 },
+    { id: '1003', name: 'Kassa Zeist', town: 'Zeist', kind: 'store', registers: regs, groups: [], lat: 52.0894, lon: 5.2331 },
+    { id: '1004', name: 'Kassa Nieuwegein', town: 'Nieuwegein', kind: 'store', registers: regs, groups: [], lat: 52.0296, lon: 5.0806 },
+    { id: '1005', name: 'Kassa Houten', town: 'Houten', kind: 'store', registers: regs, groups: [], lat: 52.0283, lon: 5.1681 },
+    { id: '1006', name: 'Kassa Hilversum', town: 'Hilversum', kind: 'store', registers: regs, groups: ['GROOT'], lat: 52.2292, lon: 5.1669 },
+    { id: '9001', name: 'Distributiecentrum Nieuwegein', town: 'Nieuwegein', kind: 'warehouse', registers: [], groups: [], lat: 52.0145, lon: 5.0914 },
+    { id: '9002', name: 'Distributiecentrum Tilburg', town: 'Tilburg', kind: 'warehouse', registers: [], groups: [], lat: 51.5555, lon: 5.0913 },
   ];
 }
 
@@ -188,7 +188,10 @@ export function assortmentSize(products: number): number {
  * and no two carry the same. Lines are mostly open-ended and valid since last year; about 3 %
  * ended yesterday or earlier (expired) and 3 % start tomorrow or later (not yet valid).
  */
-export function* demoAssortment(opts: DemoOptions, locations: readonly Location[]): Generator<Omit<AssortmentDoc, '_deleted'>> {
+/** The demo's lines are all a store's own (store groups exist in the demo, their lines come by import). */
+export type DemoAssortmentLine = Omit<AssortmentDoc, '_deleted' | 'storeId' | 'groupId'> & { storeId: string; groupId: null };
+
+export function* demoAssortment(opts: DemoOptions, locations: readonly Location[]): Generator<DemoAssortmentLine> {
   const seed = opts.seed ?? 1;
   const size = assortmentSize(opts.products);
   const stores = locations.filter((l) => l.kind === 'store');
@@ -215,7 +218,7 @@ export function* demoAssortment(opts: DemoOptions, locations: readonly Location[
       if (r < 0.03) validTo = addDays(opts.today, -1 - Math.floor(rnd() * 30));
       else if (r < 0.06) validFrom = addDays(opts.today, 1 + Math.floor(rnd() * 14));
       else if (r < 0.1) validTo = addDays(opts.today, 30 + Math.floor(rnd() * 60));
-      yield { id: `${store.id}:${itemNumberOf(productIndex)}`, storeId: store.id, productId: itemNumberOf(productIndex), validFrom, validTo };
+      yield { id: `${store.id}:${itemNumberOf(productIndex)}`, storeId: store.id, groupId: null, productId: itemNumberOf(productIndex), validFrom, validTo };
     }
   }
 }

@@ -13,11 +13,19 @@ import type { CategoryNode } from './search-index.ts';
 export interface ProductHit extends Omit<ProductDoc, '_deleted'> {
   /** In this store's assortment today (date-effective lines, evaluated on the register's day). */
   inAssortment: boolean;
-  /** On hand at this store as last known, or null when HQ sent no figure. */
+  /** On hand at this store as last known (less this register's sales HQ has not booked), or null when HQ sent no figure. */
   onHandHere: number | null;
+  /** Available (on hand less reserved) at other stores and warehouses together, and at how many of them. */
+  availableElsewhere: number;
+  locationsElsewhere: number;
 }
 
-export type SearchScope = 'store' | 'catalog';
+/**
+ * Where a search looks: this store's assortment today, the chain's whole released catalog, or
+ * what other stores and warehouses have available now (by their stock figures).
+ */
+export type SearchScope = 'store' | 'catalog' | 'elsewhere';
+export const SEARCH_SCOPES: readonly SearchScope[] = ['store', 'catalog', 'elsewhere'];
 
 /** Stock of one product at one location, as last received from HQ. */
 export interface Availability {
@@ -80,7 +88,7 @@ export interface RegisterClient {
    * assortment (scope 'store', the default) or in the chain's whole released catalog ('catalog').
    */
   searchProducts(query: string, limit?: number, scope?: SearchScope): Promise<ProductHit[]>;
-  /** The category tree with product counts, in this store's assortment or the whole catalog. */
+  /** The category tree with product counts, in the scope's products. */
   categories(scope?: SearchScope): Promise<CategoryNode[]>;
   /** One page of a category's products (and its subcategories'), sorted by name. */
   browse(path: string, offset: number, limit: number, scope?: SearchScope): Promise<{ total: number; hits: ProductHit[] }>;

@@ -29,9 +29,9 @@ export type RegisterDatabase = RxDatabase<RegisterCollections>;
  */
 export const MIGRATIONS: Record<keyof RegisterCollections, MigrationStrategies> = {
   // Coordinates arrive with the store's next change at HQ; until then the town is shown.
-  stores: { 1: (old: Doc<StoreDoc>) => ({ ...old, lat: null, lon: null }) },
+  stores: { 1: (old: Doc<StoreDoc>) => ({ ...old, groups: [], lat: null, lon: null }) },
   products: {},
-  assortment: {},
+  assortment: { 1: (old: Doc<AssortmentDoc>) => ({ ...old, groupId: null }) },
   // A figure pulled before marks existed: no sale of this register is known to be in it.
   stock: { 1: (old: Doc<StockDoc>) => ({ ...old, booked: {} }) },
   sales: {

@@ -4,6 +4,7 @@ import type { EnrolmentApi } from './api.ts';
 import { HqHttp } from './http.ts';
 
 export type * from './api.ts';
+export { SEARCH_SCOPES } from './api.ts';
 export { openRegister, type OpenOptions } from './register.ts';
 export { HqResponseError, HqUnreachableError } from './http.ts';
 

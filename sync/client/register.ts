@@ -69,7 +69,10 @@ export async function openRegister(
   // ---- search index, fed from the replica and kept current ---------------------------
   const index = new ProductIndex(identity.storeId, now, identity.registerId);
   for (const p of await db.products.find().exec()) index.upsertProduct(p.toJSON());
-  for (const a of await db.assortment.find({ selector: { storeId: identity.storeId } }).exec()) index.upsertAssortment(a.toJSON());
+  // HQ sends this store's own lines and every group line; the index applies the store's groups.
+  for (const a of await db.assortment.find().exec()) index.upsertAssortment(a.toJSON());
+  const ownStore = await db.stores.findOne(identity.storeId).exec();
+  if (ownStore) index.setGroups(ownStore.groups);
   for (const s of await db.stock.find().exec()) index.upsertStock(s.toJSON());
   // This register's recent sales lower this store's figure until HQ's figure includes them.
   // (Older ones than these have long been booked by a register that syncs at all.)
@@ -98,6 +101,11 @@ export async function openRegister(
       const c = e as unknown as Change<Parameters<ProductIndex['upsertAssortment']>[0]>;
       if (c.operation === 'DELETE') index.removeAssortment(c.documentData.id);
       else index.upsertAssortment(c.documentData);
+    }),
+    db.stores.$.subscribe((e) => {
+      if (e.documentData.id !== identity.storeId) return;
+      index.setGroups(e.documentData.groups ?? []);
+      replicaChanged();
     }),
     db.sales.insert$.subscribe((e) => {
       index.addOwnSale(e.documentData);
@@ -211,15 +219,15 @@ export async function openRegister(
     },
 
     async searchProducts(query: string, limit = 20, scope: SearchScope = 'store'): Promise<ProductHit[]> {
-      return index.search(query, limit, scope === 'store');
+      return index.search(query, limit, scope);
     },
 
     async categories(scope: SearchScope = 'store') {
-      return index.categories(scope === 'store');
+      return index.categories(scope);
     },
 
     async browse(path: string, offset: number, limit: number, scope: SearchScope = 'store') {
-      return index.browse(path, offset, limit, scope === 'store');
+      return index.browse(path, offset, limit, scope);
     },
 
     async availability(productId: string): Promise<Availability[]> {

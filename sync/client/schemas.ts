@@ -27,7 +27,7 @@ export interface AckDoc {
 
 const id = { type: 'string', maxLength: 64 } as const;
 
-/** Version 1 added the store's coordinates (lat, lon; null when HQ has none). */
+/** Version 1 added the store's groups and coordinates (lat, lon; null when HQ has none). */
 export const storeSchema: RxJsonSchema<Doc<StoreDoc>> = {
   version: 1,
   primaryKey: 'id',
@@ -38,6 +38,7 @@ export const storeSchema: RxJsonSchema<Doc<StoreDoc>> = {
     town: { type: 'string' },
     kind: { type: 'string' },
     registers: { type: 'array', items: { type: 'string' } },
+    groups: { type: 'array', items: { type: 'string' } },
     lat: { type: ['number', 'null'] },
     lon: { type: ['number', 'null'] },
   },
@@ -60,18 +61,20 @@ export const productSchema: RxJsonSchema<Doc<ProductDoc>> = {
   required: ['id', 'itemNumber', 'name', 'category', 'priceCents', 'vat'],
 };
 
+/** Version 1: a line is for a store (storeId) or a store group (groupId). */
 export const assortmentSchema: RxJsonSchema<Doc<AssortmentDoc>> = {
-  version: 0,
+  version: 1,
   primaryKey: 'id',
   type: 'object',
   properties: {
     id,
-    storeId: { type: 'string' },
+    storeId: { type: ['string', 'null'] },
+    groupId: { type: ['string', 'null'] },
     productId: { type: 'string' },
     validFrom: { type: 'string' },
     validTo: { type: ['string', 'null'] },
   },
-  required: ['id', 'storeId', 'productId', 'validFrom'],
+  required: ['id', 'productId', 'validFrom'],
 };
 
 /** Version 1 added `booked`: which of each register's sales HQ has booked into the figure. */

@@ -31,10 +31,10 @@ describe('the register’s search index', () => {
 
   it('finds by name words in any order, as prefixes, without accents or case', () => {
     const index = indexAt(clock);
-    expect(index.search('stroop', 20, false).map((p) => p.id)).toEqual(['1000002', '1000001']);
-    expect(index.search('NATUREL stroopw', 20, false).map((p) => p.id)).toEqual(['1000001']);
-    expect(index.search('creme brul', 20, false).map((p) => p.id)).toEqual(['1000003']);
-    expect(index.search('stroop xyz', 20, false)).toEqual([]);
+    expect(index.search('stroop', 20, 'catalog').map((p) => p.id)).toEqual(['1000002', '1000001']);
+    expect(index.search('NATUREL stroopw', 20, 'catalog').map((p) => p.id)).toEqual(['1000001']);
+    expect(index.search('creme brul', 20, 'catalog').map((p) => p.id)).toEqual(['1000003']);
+    expect(index.search('stroop xyz', 20, 'catalog')).toEqual([]);
     expect(normalize('Crème Brûlée')).toBe('creme brulee');
   });
 
@@ -43,13 +43,13 @@ describe('the register’s search index', () => {
     expect(index.findByCode('8710000000017')?.id).toBe('1000002');
     expect(index.findByCode(' 1000004 ')?.id).toBe('1000004');
     expect(index.findByCode('871000000001')).toBeNull();
-    expect(index.search('8710000000000', 20, true)[0]?.id).toBe('1000001');
+    expect(index.search('8710000000000', 20, 'store')[0]?.id).toBe('1000001');
   });
 
   it('scopes to this store’s assortment, and shows stock here only', () => {
     const index = indexAt(clock);
-    expect(index.search('drop', 20, true)).toEqual([]);
-    const drop = index.search('drop', 20, false)[0];
+    expect(index.search('drop', 20, 'store')).toEqual([]);
+    const drop = index.search('drop', 20, 'catalog')[0];
     expect(drop).toMatchObject({ id: '1000004', inAssortment: false, onHandHere: null });
     expect(index.findByCode('1000001')).toMatchObject({ inAssortment: true, onHandHere: 12 });
     expect(index.findByCode('1000002')).toMatchObject({ onHandHere: null });
@@ -58,24 +58,24 @@ describe('the register’s search index', () => {
   it('takes a line valid from tomorrow into the assortment at midnight, without any change to the data', () => {
     const index = indexAt(clock);
     expect(index.findByCode('1000003')?.inAssortment).toBe(false);
-    expect(index.search('creme', 20, true)).toEqual([]);
+    expect(index.search('creme', 20, 'store')).toEqual([]);
     // The register's own local midnight (whatever its time zone).
     clock.now = new Date(2026, 10, 25, 23, 59, 59);
     expect(index.findByCode('1000003')?.inAssortment).toBe(false);
     clock.now = new Date(2026, 10, 26, 0, 0, 1);
     expect(index.findByCode('1000003')?.inAssortment).toBe(true);
-    expect(index.search('creme', 20, true).map((p) => p.id)).toEqual(['1000003']);
+    expect(index.search('creme', 20, 'store').map((p) => p.id)).toEqual(['1000003']);
   });
 
   it('follows the replica: renamed, removed and re-barcoded products', () => {
     const index = indexAt({ now: new Date(2026, 10, 25, 12, 0, 0) });
     index.upsertProduct(product('1000001', 'Tulp Honingwafels 8 stuks', '8710000000031'));
-    expect(index.search('stroop', 20, false).map((p) => p.id)).toEqual(['1000002']);
-    expect(index.search('honing', 20, false).map((p) => p.id)).toEqual(['1000001']);
+    expect(index.search('stroop', 20, 'catalog').map((p) => p.id)).toEqual(['1000002']);
+    expect(index.search('honing', 20, 'catalog').map((p) => p.id)).toEqual(['1000001']);
     expect(index.findByCode('8710000000000')).toBeNull();
     expect(index.findByCode('8710000000031')?.id).toBe('1000001');
     index.removeProduct('1000002');
-    expect(index.search('stroop', 20, false)).toEqual([]);
+    expect(index.search('stroop', 20, 'catalog')).toEqual([]);
     index.removeAssortment('1001:1000001');
     expect(index.findByCode('1000001')?.inAssortment).toBe(false);
   });
@@ -83,7 +83,7 @@ describe('the register’s search index', () => {
   it('returns at most the limit', () => {
     const index = new ProductIndex('1001');
     for (let i = 0; i < 50; i++) index.upsertProduct(product(String(2000000 + i), `Kaars wit ${i}`));
-    expect(index.search('kaars', 20, false)).toHaveLength(20);
+    expect(index.search('kaars', 20, 'catalog')).toHaveLength(20);
   });
 });
 
@@ -104,7 +104,7 @@ describe('browsing by category', () => {
 
   it('builds the tree with counts per scope', () => {
     const index = make();
-    const store = index.categories(true);
+    const store = index.categories('store');
     expect(store.map((c) => [c.name, c.count])).toEqual([
       ['Keuken', 2],
       ['Wonen', 45],
@@ -113,7 +113,7 @@ describe('browsing by category', () => {
       ['Keuken/Koken', 1],
       ['Keuken/Textiel', 1],
     ]);
-    expect(index.categories(false).map((c) => [c.name, c.count])).toEqual([
+    expect(index.categories('catalog').map((c) => [c.name, c.count])).toEqual([
       ['Keuken', 3],
       ['Wonen', 46],
     ]);
@@ -121,17 +121,17 @@ describe('browsing by category', () => {
 
   it('pages a category and its subcategories by name, and follows changes', () => {
     const index = make();
-    const first = index.browse('Wonen', 0, 20, true);
+    const first = index.browse('Wonen', 0, 20, 'store');
     expect(first.total).toBe(45);
     expect(first.hits.map((h) => h.name).slice(0, 2)).toEqual(['Vaas 00', 'Vaas 01']);
-    expect(index.browse('Wonen', 40, 20, true).hits).toHaveLength(5);
-    expect(index.browse('Keuken', 0, 20, false).hits.map((h) => [h.name, h.inAssortment])).toEqual([
+    expect(index.browse('Wonen', 40, 20, 'store').hits).toHaveLength(5);
+    expect(index.browse('Keuken', 0, 20, 'catalog').hits.map((h) => [h.name, h.inAssortment])).toEqual([
       ['Koekenpan 24 cm', true],
       ['Schort zwart', false],
       ['Theedoek blauw', true],
     ]);
     index.removeProduct('3');
-    expect(index.browse('Keuken', 0, 20, true).total).toBe(1);
+    expect(index.browse('Keuken', 0, 20, 'store').total).toBe(1);
   });
 });
 
@@ -194,7 +194,63 @@ describe('this register’s own sales and this store’s stock figure', () => {
     const index = fresh();
     expect(index.onHandHere('1000002')).toBeNull();
     index.addOwnSale(sale(41, ['1000002', 1]));
-    expect(index.search('karamel', 20, false)[0]?.onHandHere).toBe(-1);
+    expect(index.search('karamel', 20, 'catalog')[0]?.onHandHere).toBe(-1);
   });
 });
 
+describe('the "other stores" scope: what other stores and warehouses have available now', () => {
+  const make = () => {
+    const index = new ProductIndex('1001', () => new Date(2026, 10, 25, 12), '01');
+    for (const [id, name, category] of [
+      ['1', 'Theedoek blauw', 'Keuken/Textiel'],
+      ['2', 'Theedoek rood', 'Keuken/Textiel'],
+      ['3', 'Theedoek groen', 'Keuken/Textiel'],
+      ['4', 'Kaars wit', 'Wonen/Decoratie'],
+    ] as const) index.upsertProduct({ ...product(id, name), category });
+    const stock = (locationId: string, productId: string, onHand: number, reserved = 0) =>
+      index.upsertStock({ id: `${locationId}:${productId}`, locationId, productId, onHand, reserved, asOf: '2026-11-25T06:00:00Z', booked: {} });
+    stock('1001', '1', 9); // only here
+    stock('1002', '2', 3);
+    stock('9001', '2', 40, 10);
+    stock('1003', '3', 2, 2); // all reserved
+    stock('1002', '4', 1);
+    return { index, stock };
+  };
+
+  it('finds products available at another location, with how many and where, not what only this store has', () => {
+    const { index } = make();
+    const hits = index.search('theedoek', 20, 'elsewhere');
+    expect(hits.map((h) => [h.name, h.availableElsewhere, h.locationsElsewhere])).toEqual([['Theedoek rood', 33, 2]]);
+    expect(index.search('theedoek', 20, 'catalog')).toHaveLength(3);
+  });
+
+  it('browses the same way and follows stock as it moves', () => {
+    const { index, stock } = make();
+    expect(index.categories('elsewhere').map((c) => [c.name, c.count])).toEqual([
+      ['Keuken', 1],
+      ['Wonen', 1],
+    ]);
+    stock('1002', '4', 0); // sold out there
+    stock('1003', '3', 5, 2); // three free now
+    expect(index.browse('', 0, 20, 'elsewhere').hits.map((h) => h.name)).toEqual(['Theedoek groen', 'Theedoek rood']);
+  });
+});
+
+
+describe('store groups in the index', () => {
+  it('counts a group’s lines once the store’s document says it is a member, and its own line overrides them', () => {
+    const index = new ProductIndex('1001', () => new Date(2026, 10, 25, 12));
+    index.upsertProduct(product('7', 'Koepeltent 3 personen'));
+    index.upsertProduct(product('8', 'Slaapzak donker'));
+    index.upsertAssortment({ id: 'group:GROOT:7', storeId: null, groupId: 'GROOT', productId: '7', validFrom: '2026-01-01', validTo: null });
+    index.upsertAssortment({ id: 'group:GROOT:8', storeId: null, groupId: 'GROOT', productId: '8', validFrom: '2026-01-01', validTo: null });
+    expect(index.search('koepeltent', 20, 'store')).toEqual([]);
+    index.setGroups(['GROOT']);
+    expect(index.search('koepeltent', 20, 'store').map((h) => h.inAssortment)).toEqual([true]);
+    // This store ended the sleeping bag for itself yesterday.
+    index.upsertAssortment({ id: '1001:8', storeId: '1001', groupId: null, productId: '8', validFrom: '2026-01-01', validTo: '2026-11-24' });
+    expect(index.findByCode('8')?.inAssortment).toBe(false);
+    index.setGroups([]);
+    expect(index.findByCode('7')?.inAssortment).toBe(false);
+  });
+});

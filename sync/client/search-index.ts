@@ -1,6 +1,6 @@
-import { type AssortmentLine, lineValidOn, localDay } from '../../src/assortment.ts';
+import { type AssortmentLine, assortmentOn, localDay } from '../../src/assortment.ts';
 import type { ProductDoc, StockDoc } from '../protocol/docs.ts';
-import type { ProductHit } from './api.ts';
+import type { ProductHit, SearchScope } from './api.ts';
 
 type Product = Omit<ProductDoc, '_deleted'>;
 type Stock = Omit<StockDoc, '_deleted'>;
@@ -42,6 +42,8 @@ export class ProductIndex {
   private words: string[] = [];
   private wordsDirty = false;
   private carriedDay = '';
+  /** The store groups this store belongs to (from its store document). */
+  private groups: readonly string[] = [];
   private carried = new Set<string>();
   private carriedDirty = true;
   /** Browse lists by "scope|category", sorted by name; dropped on any change. */
@@ -86,6 +88,14 @@ export class ProductIndex {
     this.browseCache.clear();
   }
 
+  /** This store's groups changed (its store document): their lines count for it from now on. */
+  setGroups(groups: readonly string[]): void {
+    if (groups.join('\u0000') === this.groups.join('\u0000')) return;
+    this.groups = [...groups];
+    this.carriedDirty = true;
+    this.browseCache.clear();
+  }
+
   removeAssortment(id: string): void {
     this.assortmentLines.delete(id);
     this.carriedDirty = true;
@@ -94,6 +104,7 @@ export class ProductIndex {
 
   upsertStock(s: Stock): void {
     if (s.locationId === this.storeId) this.forgetBooked(s);
+    this.dropBrowse('elsewhere');
     let byLocation = this.stockAll.get(s.productId);
     if (!byLocation) {
       byLocation = new Map();
@@ -102,7 +113,13 @@ export class ProductIndex {
     byLocation.set(s.locationId, s);
   }
 
+  /** Forgets the browse lists of one scope (stock moves only change what is available elsewhere). */
+  private dropBrowse(scope: SearchScope): void {
+    for (const key of this.browseCache.keys()) if (key.startsWith(`${scope}|`)) this.browseCache.delete(key);
+  }
+
   removeStock(s: Pick<Stock, 'locationId' | 'productId'>): void {
+    this.dropBrowse('elsewhere');
     this.stockAll.get(s.productId)?.delete(s.locationId);
   }
 
@@ -159,11 +176,7 @@ export class ProductIndex {
   private carriedToday(): Set<string> {
     const day = localDay(this.now());
     if (this.carriedDirty || day !== this.carriedDay) {
-      const set = new Set<string>();
-      for (const line of this.assortmentLines.values()) {
-        if (line.storeId === this.storeId && lineValidOn(line, day)) set.add(line.productId);
-      }
-      this.carried = set;
+      this.carried = assortmentOn(this.assortmentLines.values(), { id: this.storeId, groups: this.groups }, day);
       this.carriedDay = day;
       this.carriedDirty = false;
     }
@@ -171,7 +184,34 @@ export class ProductIndex {
   }
 
   private hit(p: Product): ProductHit {
-    return { ...p, inAssortment: this.carriedToday().has(p.id), onHandHere: this.onHandHere(p.id) };
+    const elsewhere = this.elsewhere(p.id);
+    return {
+      ...p,
+      inAssortment: this.carriedToday().has(p.id),
+      onHandHere: this.onHandHere(p.id),
+      availableElsewhere: elsewhere.available,
+      locationsElsewhere: elsewhere.locations,
+    };
+  }
+
+  /** Available at other locations: the sum of on hand less reserved where that is above 0, and where. */
+  private elsewhere(productId: string): { available: number; locations: number } {
+    let available = 0;
+    let locations = 0;
+    for (const s of this.stockAll.get(productId)?.values() ?? []) {
+      const free = s.onHand - s.reserved;
+      if (s.locationId === this.storeId || free <= 0) continue;
+      available += free;
+      locations++;
+    }
+    return { available, locations };
+  }
+
+  /** Whether a product belongs to a search scope. */
+  private inScope(productId: string, scope: SearchScope): boolean {
+    if (scope === 'store') return this.carriedToday().has(productId);
+    if (scope === 'elsewhere') return this.elsewhere(productId).locations > 0;
+    return true;
   }
 
   /** Exact barcode or item number: the scanner's lookup. Finds any released product. */
@@ -215,25 +255,24 @@ export class ProductIndex {
   }
 
   /**
-   * Search by name words, item number or barcode. With `onlyAssortment`, only products this
-   * store carries today; an exact code match is always shown first.
+   * Search by name words, item number or barcode, within a scope (see SearchScope); an exact
+   * code match in the scope is always shown first.
    */
-  search(query: string, limit = 20, onlyAssortment = true): ProductHit[] {
+  search(query: string, limit = 20, scope: SearchScope = 'store'): ProductHit[] {
     const q = query.trim();
     if (!q) return [];
     const results: ProductHit[] = [];
     const exact = this.findByCode(q);
-    if (exact && (!onlyAssortment || exact.inAssortment)) results.push(exact);
+    if (exact && this.inScope(exact.id, scope)) results.push(exact);
     const words = tokens(q);
     if (words.length === 0) return results;
     // Start from the rarest word's candidates, then require every other word.
     const sets = words.map((w) => this.idsWithPrefix(w)).sort((a, b) => a.size - b.size);
     const [first, ...rest] = sets;
     if (!first) return results;
-    const carried = this.carriedToday();
     const matches: Product[] = [];
     for (const id of first) {
-      if (onlyAssortment && !carried.has(id)) continue;
+      if (!this.inScope(id, scope)) continue;
       if (exact && exact.id === id) continue;
       if (rest.every((s) => s.has(id))) {
         const p = this.products.get(id);
@@ -249,18 +288,18 @@ export class ProductIndex {
   }
 
   /** Products of a category (and its subcategories), sorted by name, built once per change. */
-  private inCategory(path: string, onlyAssortment: boolean): Product[] {
-    const carried = this.carriedToday();
+  private inCategory(path: string, scope: SearchScope): Product[] {
+    this.carriedToday();
     if (this.browseDay !== this.carriedDay) {
       this.browseCache.clear();
       this.browseDay = this.carriedDay;
     }
-    const key = `${onlyAssortment ? 'store' : 'catalog'}|${path}`;
+    const key = `${scope}|${path}`;
     let list = this.browseCache.get(key);
     if (!list) {
       list = [];
       for (const p of this.products.values()) {
-        if (onlyAssortment && !carried.has(p.id)) continue;
+        if (!this.inScope(p.id, scope)) continue;
         if (path === '' || p.category === path || p.category.startsWith(`${path}/`)) list.push(p);
       }
       list.sort((a, b) => a.name.localeCompare(b.name, 'nl') || a.id.localeCompare(b.id));
@@ -270,10 +309,10 @@ export class ProductIndex {
   }
 
   /** The category tree ("Keuken/Textiel" is Textiel under Keuken) with product counts. */
-  categories(onlyAssortment: boolean): CategoryNode[] {
+  categories(scope: SearchScope): CategoryNode[] {
     type Building = { name: string; path: string; count: number; children: Map<string, Building> };
     const roots = new Map<string, Building>();
-    for (const p of this.inCategory('', onlyAssortment)) {
+    for (const p of this.inCategory('', scope)) {
       let level = roots;
       let path = '';
       for (const part of p.category.split('/').filter(Boolean)) {
@@ -292,8 +331,8 @@ export class ProductIndex {
   }
 
   /** One page of a category's products. */
-  browse(path: string, offset: number, limit: number, onlyAssortment: boolean): { total: number; hits: ProductHit[] } {
-    const list = this.inCategory(path, onlyAssortment);
+  browse(path: string, offset: number, limit: number, scope: SearchScope): { total: number; hits: ProductHit[] } {
+    const list = this.inCategory(path, scope);
     return { total: list.length, hits: list.slice(offset, offset + limit).map((p) => this.hit(p)) };
   }
 }

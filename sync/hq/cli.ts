@@ -117,18 +117,18 @@ async function seed(args: string[]): Promise<void> {
   }
 }
 
-/** `import <file> [--kind products|assortment|prices|stock]`: applies a CSV or JSON file whole, or reports every bad row and applies nothing. */
+/** `import <file> [--kind products|assortment|prices|stock|store-groups]`: applies a CSV or JSON file whole, or reports every bad row and applies nothing. */
 async function importFile(args: string[]): Promise<void> {
   const file = args.find((a) => !a.startsWith('--') && a !== argValue(args, '--kind'));
   if (!file) {
-    console.error('usage: npm run hq -- import <file.csv|file.json> [--kind products|assortment|prices|stock]');
+    console.error('usage: npm run hq -- import <file.csv|file.json> [--kind products|assortment|prices|stock|store-groups]');
     process.exit(2);
   }
   const name = basename(file).toLowerCase();
   const kind = argValue(args, '--kind') ?? IMPORT_KINDS.find((k) => name.startsWith(k));
   const format = importFormat(extname(name));
   if (!kind || !(IMPORT_KINDS as readonly string[]).includes(kind) || !format) {
-    console.error(`cannot tell what ${file} holds: name it products|assortment|prices|stock.csv|.json, or pass --kind`);
+    console.error(`cannot tell what ${file} holds: name it products|assortment|prices|stock|store-groups.csv|.json, or pass --kind`);
     process.exit(2);
   }
   const databaseUrl = env('DATABASE_URL');

@@ -7,12 +7,12 @@ import type { Queryable, Sql } from './sql.ts';
 import { HqStore, multiInsert, toPgArray } from './store.ts';
 
 /**
- * Master data from files, as IT feeds it from an ERP: products, assortment lines, prices and
- * stock, as CSV (a header row, comma-separated, "quoted" fields) or JSON (an array of objects).
+ * Master data from files, as IT feeds it from an ERP: products, assortment lines (for a store
+ * or a store group), prices, stock and store-group membership, as CSV (a header row, comma-separated, "quoted" fields) or JSON (an array of objects).
  * A file is applied whole or not at all: every bad row is reported with its line number, the
  * field and the reason, and then nothing of the file is written.
  */
-export const IMPORT_KINDS = ['products', 'assortment', 'prices', 'stock'] as const;
+export const IMPORT_KINDS = ['products', 'assortment', 'prices', 'stock', 'store-groups'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 
 export interface ImportProblem {
@@ -47,7 +47,11 @@ const SCHEMAS = {
     priceCents: int(0, MAX_CENTS),
     vat: z.enum(['high', 'low', 'zero']),
   }),
-  assortment: z.strictObject({ storeId: location, productId: id, validFrom: day, validTo: optional(day) }),
+  assortment: z
+    .strictObject({ storeId: optional(location), groupId: optional(location), productId: id, validFrom: day, validTo: optional(day) })
+    .refine((r) => (r.storeId === undefined) !== (r.groupId === undefined), { message: 'give either storeId or groupId, not both', path: ['storeId'] })
+    .refine((r) => r.validTo === undefined || r.validTo >= r.validFrom, { message: 'must not be before validFrom', path: ['validTo'] }),
+  'store-groups': z.strictObject({ groupId: location, storeId: location }),
   prices: z.strictObject({ productId: id, priceCents: int(0, MAX_CENTS) }),
   stock: z.strictObject({ locationId: location, productId: id, onHand: int(-1_000_000, 1_000_000), reserved: optional(int(0, 1_000_000)) }),
 } as const;
@@ -159,6 +163,12 @@ export async function applyImport<K extends ImportKind>(sql: Sql, kind: K, parse
   const lines = parsed.map((r) => r.line);
   const rows = parsed.map((r) => r.value);
   // Rows must name products and locations HQ knows.
+  const missingAt = async (tx: Queryable, query: string, refs: readonly { id: string; line: number }[], what: string, field: string) => {
+    if (refs.length === 0) return;
+    const found = new Set((await tx.query<{ id: string }>(query, [toPgArray([...new Set(refs.map((x) => x.id))])])).map((row) => row.id));
+    const problems = refs.flatMap((x) => (found.has(x.id) ? [] : [{ line: x.line, field, reason: `no ${what} ${x.id}` }]));
+    if (problems.length) throw new ImportError(problems.slice(0, 100));
+  };
   const missing = async (tx: Queryable, table: string, ids: string[], what: string, field: string) => {
     const found = new Set((await tx.query<{ id: string }>(`SELECT id FROM ${table} WHERE id = ANY($1::text[])`, [toPgArray([...new Set(ids)])])).map((r) => r.id));
     const problems = ids.flatMap((x, i) => (found.has(x) ? [] : [{ line: lines[i] ?? 0, field, reason: `no ${what} ${x}` }]));
@@ -187,13 +197,33 @@ export async function applyImport<K extends ImportKind>(sql: Sql, kind: K, parse
     } else if (kind === 'assortment') {
       const r = rows as unknown as readonly Rows['assortment'][];
       await missing(tx, 'products', r.map((x) => x.productId), 'product', 'productId');
-      await missing(tx, 'stores', r.map((x) => x.storeId), 'store', 'storeId');
+      const storeRows = r.flatMap((x, i) => (x.storeId === undefined ? [] : [{ id: x.storeId, line: lines[i] ?? 0 }]));
+      const groupRows = r.flatMap((x, i) => (x.groupId === undefined ? [] : [{ id: x.groupId, line: lines[i] ?? 0 }]));
+      await missingAt(tx, "SELECT id FROM stores WHERE kind = 'store' AND id = ANY($1::text[])", storeRows, 'store', 'storeId');
+      // A group exists once a store is in it (a typo would otherwise make a line nobody gets).
+      await missingAt(tx, 'SELECT DISTINCT unnest(groups) AS id FROM stores WHERE groups && $1::text[]', groupRows, 'store group', 'groupId');
       await chunked(r, async (c) => {
-        const [q, p] = multiInsert('assortment', ['id', 'store_id', 'product_id', 'valid_from', 'valid_to'], c.map((x) => [`${x.storeId}:${x.productId}`, x.storeId, x.productId, x.validFrom, x.validTo ?? null]),
+        const [q, p] = multiInsert('assortment', ['id', 'store_id', 'group_id', 'product_id', 'valid_from', 'valid_to'],
+          c.map((x) => [assortmentLineId(x), x.storeId ?? null, x.groupId ?? null, x.productId, x.validFrom, x.validTo ?? null]),
           'ON CONFLICT (id) DO UPDATE SET valid_from = EXCLUDED.valid_from, valid_to = EXCLUDED.valid_to, deleted = false');
         await tx.query(q, p);
       });
       collections.push('assortment');
+    } else if (kind === 'store-groups') {
+      // The file gives each group it names its complete membership: stores left out leave it.
+      const r = rows as unknown as readonly Rows['store-groups'][];
+      await missingAt(tx, "SELECT id FROM stores WHERE kind = 'store' AND id = ANY($1::text[])", r.map((x, i) => ({ id: x.storeId, line: lines[i] ?? 0 })), 'store', 'storeId');
+      const members = new Map<string, string[]>();
+      for (const x of r) members.set(x.groupId, [...(members.get(x.groupId) ?? []), x.storeId]);
+      const groups = [...members.keys()];
+      const stores = await tx.query<{ id: string; groups: string[] }>('SELECT id, groups FROM stores ORDER BY id');
+      for (const s of stores) {
+        const kept = s.groups.filter((g) => !members.has(g));
+        const joined = groups.filter((g) => members.get(g)?.includes(s.id));
+        const next = [...kept, ...joined].sort();
+        if (next.join() !== [...s.groups].sort().join()) await tx.query('UPDATE stores SET groups = $1::text[] WHERE id = $2', [toPgArray(next), s.id]);
+      }
+      collections.push('stores');
     } else {
       const r = rows as unknown as readonly Rows['stock'][];
       await missing(tx, 'products', r.map((x) => x.productId), 'product', 'productId');
@@ -208,6 +238,11 @@ export async function applyImport<K extends ImportKind>(sql: Sql, kind: K, parse
     await HqStore.notifyChanged(tx, collections);
   });
   return { kind, rows: rows.length };
+}
+
+/** A store's own line is "store:product" (as before groups existed); a group's is "group:G:product". */
+export function assortmentLineId(line: { storeId?: string | undefined; groupId?: string | undefined; productId: string }): string {
+  return line.groupId === undefined ? `${line.storeId ?? ''}:${line.productId}` : `group:${line.groupId}:${line.productId}`;
 }
 
 /** For HTTP: an ImportError as HQ's error body, with every problem. */

@@ -141,11 +141,20 @@ CREATE INDEX alerts_open ON alerts (record_id) WHERE resolved_at IS NULL;
   },
   {
     version: 3,
-    name: 'store coordinates, stock booked from sales',
+    name: 'store coordinates and groups, group assortment lines, stock booked from sales',
     sql: `
 -- Where each store and warehouse is, for the distance beside its stock (null: not known).
 ALTER TABLE stores ADD COLUMN lat double precision CHECK (lat BETWEEN -90 AND 90);
 ALTER TABLE stores ADD COLUMN lon double precision CHECK (lon BETWEEN -180 AND 180);
+
+-- Store groups ("all large stores"): an assortment line is for one store or for a group.
+ALTER TABLE stores ADD COLUMN groups text[] NOT NULL DEFAULT '{}';
+ALTER TABLE assortment ALTER COLUMN store_id DROP NOT NULL;
+ALTER TABLE assortment ADD COLUMN group_id text;
+ALTER TABLE assortment ADD CONSTRAINT assortment_one_target CHECK ((store_id IS NULL) <> (group_id IS NULL));
+-- Group lines go to every register (each decides by its store's membership), so a store that
+-- joins a group has the group's lines already.
+CREATE INDEX assortment_groups ON assortment (xid, id) WHERE group_id IS NOT NULL;
 
 -- HQ books every sale it stores into its store's stock in the same transaction. booked holds,
 -- per register, the highest sale sequence booked into the row, so a register knows which of

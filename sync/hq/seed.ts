@@ -75,8 +75,8 @@ export async function seedDemo(sql: Sql, opts: DemoOptions, onProgress?: (table:
   await sql.transaction(async (tx) => {
     const [text, params] = multiInsert(
       'stores',
-      ['id', 'name', 'town', 'kind', 'registers', 'lat', 'lon'],
-      locations.map((l) => [l.id, l.name, l.town, l.kind, `{${l.registers.join(',')}}`, l.lat, l.lon]),
+      ['id', 'name', 'town', 'kind', 'registers', 'groups', 'lat', 'lon'],
+      locations.map((l) => [l.id, l.name, l.town, l.kind, `{${l.registers.join(',')}}`, `{${l.groups.join(',')}}`, l.lat, l.lon]),
     );
     await tx.query(text, params);
     await HqStore.notifyChanged(tx, ['stores', 'products', 'assortment', 'stock']);

@@ -26,7 +26,7 @@ type Row = Record<string, unknown>;
 interface PullSpec {
   table: string;
   columns: string;
-  /** Column that scopes rows to the register's store, or null for chain-wide data. */
+  /** SQL condition scoping rows to the register's store (`$store` stands for its id), or null for chain-wide data. */
   scope: string | null;
   toDoc(row: Row): unknown;
 }
@@ -46,7 +46,7 @@ function bookedMarks(v: unknown): Record<string, number> {
 const PULL: Record<PullCollection, PullSpec> = {
   stores: {
     table: 'stores',
-    columns: 'id, name, town, kind, registers, lat, lon, deleted',
+    columns: 'id, name, town, kind, registers, groups, lat, lon, deleted',
     scope: null,
     toDoc: (r): StoreDoc => ({
       id: str(r.id),
@@ -54,6 +54,7 @@ const PULL: Record<PullCollection, PullSpec> = {
       town: str(r.town),
       kind: r.kind === 'warehouse' ? 'warehouse' : 'store',
       registers: (r.registers as string[] | null) ?? [],
+      groups: (r.groups as string[] | null) ?? [],
       lat: r.lat === null || r.lat === undefined ? null : Number(r.lat),
       lon: r.lon === null || r.lon === undefined ? null : Number(r.lon),
       _deleted: Boolean(r.deleted),
@@ -76,11 +77,13 @@ const PULL: Record<PullCollection, PullSpec> = {
   },
   assortment: {
     table: 'assortment',
-    columns: "id, store_id, product_id, to_char(valid_from, 'YYYY-MM-DD') AS valid_from, to_char(valid_to, 'YYYY-MM-DD') AS valid_to, deleted",
-    scope: 'store_id',
+    columns: "id, store_id, group_id, product_id, to_char(valid_from, 'YYYY-MM-DD') AS valid_from, to_char(valid_to, 'YYYY-MM-DD') AS valid_to, deleted",
+    // The store's own lines and every group line (few; the register applies its store's groups).
+    scope: '(store_id = $store OR group_id IS NOT NULL)',
     toDoc: (r): AssortmentDoc => ({
       id: str(r.id),
-      storeId: str(r.store_id),
+      storeId: r.store_id === null || r.store_id === undefined ? null : str(r.store_id),
+      groupId: r.group_id === null || r.group_id === undefined ? null : str(r.group_id),
       productId: str(r.product_id),
       validFrom: isoDate(r.valid_from) ?? '',
       validTo: isoDate(r.valid_to),
@@ -258,7 +261,7 @@ export class HqStore {
     let scope = '';
     if (spec.scope) {
       params.push(who.storeId);
-      scope = `AND ${spec.scope} = $4`;
+      scope = `AND ${spec.scope.replaceAll('$store', '$4')}`;
     }
     const rows = await this.sql.query<Row>(
       `SELECT ${spec.columns}, xid::text AS xid_text FROM ${spec.table}
@@ -281,7 +284,7 @@ export class HqStore {
     let where = 'NOT deleted';
     if (spec.scope) {
       params.push(who.storeId);
-      where += ` AND ${spec.scope} = $1`;
+      where += ` AND ${spec.scope.replaceAll('$store', '$1')}`;
     }
     const [row] = await this.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${spec.table} WHERE ${where}`, params);
     return Number(row?.n ?? 0);

@@ -15,6 +15,8 @@ export interface StoreDoc {
   kind: 'store' | 'warehouse';
   /** Register ids of this store, e.g. ["01", "02", "03"]. Empty for a warehouse. */
   registers: string[];
+  /** Store groups it belongs to ("GROOT"): a group's assortment lines are its lines too. Empty for a warehouse. */
+  groups: string[];
   /** Where it is (WGS 84 degrees), for the distance shown beside its stock; null when HQ has no coordinates. */
   lat: number | null;
   lon: number | null;
@@ -34,10 +36,15 @@ export interface ProductDoc {
   _deleted: boolean;
 }
 
-/** A date-effective assortment line: store `storeId` carries `productId` from validFrom to validTo (inclusive). */
+/**
+ * A date-effective assortment line: store `storeId` — or every store of group `groupId` —
+ * carries `productId` from validFrom to validTo (inclusive). Exactly one of the two is set; a
+ * store's own lines for a product override its groups' (src/assortment.ts).
+ */
 export interface AssortmentDoc {
   id: string;
-  storeId: string;
+  storeId: string | null;
+  groupId: string | null;
   productId: string;
   /** ISO date YYYY-MM-DD. */
   validFrom: string;

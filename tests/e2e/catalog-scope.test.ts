@@ -141,6 +141,46 @@ describe('selling beyond the assortment', () => {
     console.log(`HQ import to visible on the open register: ${Date.now() - started} ms`);
   });
 
+  it('searches what other stores and warehouses have available, and follows their stock live', async () => {
+    const STORE_N = '1004';
+    const product = productInAssortment(STORE_N, DEMO_PRODUCTS, 3);
+    const importStock = async (rows: string) => {
+      const res = await fetch(`${hq.url}/api/import/stock`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/csv', authorization: `Bearer ${hq.adminToken}` },
+        body: `locationId,productId,onHand\n${rows}`,
+      });
+      expect(res.status).toBe(200);
+    };
+    // Here 5; nowhere else any.
+    await importStock(['1001', '1002', '1003', '1004', '1005', '1006', '9001', '9002'].map((l) => `${l},${product.id},${l === STORE_N ? 5 : 0}\n`).join(''));
+    const page = await browser.newPage();
+    const search = await enrolRegister(page, hq, { storeId: STORE_N });
+    await page.getByRole('radio', { name: 'Other stores' }).check();
+    await search.fill(product.barcode);
+    await expect.poll(() => page.getByText(/Nothing available at other stores or warehouses matches/).count(), { timeout: 10_000 }).toBeGreaterThan(0);
+
+    // Amersfoort gets 6 and the warehouse 40: the open search shows it by itself.
+    await importStock(`1002,${product.id},6\n9002,${product.id},40\n`);
+    const hit = page.getByRole('button', { name: `Add ${product.name}` });
+    await expect.poll(() => hit.innerText().catch(() => ''), { timeout: 15_000 }).toContain('46 available at 2 other locations');
+    expect(await hit.innerText()).toContain('5 on hand');
+
+    // The category tree in this scope counts only what is available elsewhere.
+    await search.fill('');
+    const nav = page.getByRole('navigation', { name: 'Browse by category' });
+    await expect.poll(() => nav.getByRole('button').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    await page.getByRole('radio', { name: 'All products' }).check();
+    const total = async () => {
+      const labels = await nav.locator('ul.categories > li > button').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+      return labels.reduce((n, l) => n + Number(l.match(/\((\d+)\)$/)?.[1] ?? 0), 0);
+    };
+    const inCatalog = await total();
+    await page.getByRole('radio', { name: 'Other stores' }).check();
+    await expect.poll(total).toBeLessThan(inCatalog);
+    expect(await total()).toBeGreaterThan(0);
+  });
+
   it('lowers this store’s figure at once by the register’s own sale, offline too, and HQ’s booking takes over without counting it twice', async () => {
     const STORE_Z = '1003';
     const product = productInAssortment(STORE_Z, DEMO_PRODUCTS);

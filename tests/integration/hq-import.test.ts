@@ -109,6 +109,64 @@ describe.each(backends)('importing master data on $name', (backend) => {
     expect((await post('stock', 'application/xml', '<x/>')).status).toBe(415);
   });
 
+  it('imports store groups and group lines: members get the group’s lines by pull, other stores do not, and bad references are refused', async () => {
+    const enrol = async (storeId: string) =>
+      ((await (await fetch(`${hq.url}/api/registers`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` }, body: JSON.stringify({ storeId, registerId: '03' }) })).json()) as { registerToken: string }).registerToken;
+    const pullAll = async (token: string, collection: string) => {
+      const out: Record<string, unknown>[] = [];
+      let q = 'limit=1000';
+      for (;;) {
+        const page = (await (await fetch(`${hq.url}/api/replication/${collection}/pull?${q}`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+          documents: Record<string, unknown>[];
+          checkpoint: { xid: string; id: string } | null;
+        };
+        out.push(...page.documents);
+        if (!page.checkpoint || page.documents.length === 0) return out;
+        q = `limit=1000&xid=${page.checkpoint.xid}&id=${page.checkpoint.id}`;
+      }
+    };
+    // Membership: the file gives each group it names its complete list of stores.
+    expect((await post('store-groups', 'text/csv', 'groupId,storeId\nSTAD,1003\nSTAD,1004\n')).body).toEqual({ kind: 'store-groups', rows: 2 });
+    expect((await post('store-groups', 'text/csv', 'groupId,storeId\nSTAD,1004\nSTAD,1005\n')).status).toBe(200);
+    const groups = await hq.store.sql.query<{ id: string; groups: string[] }>("SELECT id, groups FROM stores WHERE id IN ('1003', '1004', '1005') ORDER BY id");
+    expect(groups.map((g) => [g.id, g.groups])).toEqual([['1003', []], ['1004', ['STAD']], ['1005', ['STAD']]]);
+
+    // A product no store carries yet.
+    expect((await post('products', 'text/csv', 'id,itemNumber,name,category,priceCents,vat\n9000030,9000030,Koepeltent 3 personen,Vrije tijd/Kamperen,8995,high\n')).status).toBe(200);
+    const lines = JSON.stringify([{ groupId: 'STAD', productId: '9000030', validFrom: '2024-01-01' }, { storeId: '1004', productId: '9000030', validFrom: '2024-01-01', validTo: '2024-12-31' }]);
+    expect((await post('assortment', 'application/json', lines)).status).toBe(200);
+    const member = await pullAll(await enrol('1005'), 'assortment');
+    const outsider = await pullAll(await enrol('1003'), 'assortment');
+    expect(member.filter((d) => d.productId === '9000030')).toEqual([
+      expect.objectContaining({ id: 'group:STAD:9000030', storeId: null, groupId: 'STAD', validFrom: '2024-01-01', validTo: null }),
+    ]);
+    // Group lines go to every register (it decides by its store's groups); other stores' own lines do not.
+    expect(outsider.filter((d) => d.productId === '9000030').map((d) => d.id)).toEqual(['group:STAD:9000030']);
+    expect(outsider.every((d) => d.storeId === '1003' || d.groupId !== null)).toBe(true);
+    const stores = await pullAll(await enrol('1005'), 'stores');
+    expect(stores.find((s) => s.id === '1005')).toMatchObject({ groups: ['STAD'] });
+
+    // A line for both or neither, an unknown group, a warehouse as a store: refused with the line, nothing applied.
+    const bad = await post('assortment', 'text/csv', [
+      'storeId,groupId,productId,validFrom,validTo',
+      '1003,STAD,1000008,2024-01-01,',
+      ',,1000008,2024-01-01,',
+      ',NOPE,1000008,2024-01-01,',
+      '1003,,1000008,2024-03-01,2024-02-01',
+    ].join('\n'));
+    expect(bad.status).toBe(400);
+    expect((bad.body.problems as { line: number; field: string }[]).map((p) => [p.line, p.field])).toEqual([
+      [2, 'storeId'],
+      [3, 'storeId'],
+      [5, 'validTo'],
+    ]);
+    const unknownGroup = await post('assortment', 'text/csv', 'groupId,productId,validFrom\nNOPE,1000008,2024-01-01\n');
+    expect(unknownGroup.body.problems).toEqual([{ line: 2, field: 'groupId', reason: 'no store group NOPE' }]);
+    const warehouse = await post('store-groups', 'text/csv', 'groupId,storeId\nSTAD,9001\n');
+    expect(warehouse.body.problems).toEqual([{ line: 2, field: 'storeId', reason: 'no store 9001' }]);
+    expect(await hq.store.sql.query("SELECT id FROM assortment WHERE product_id = '1000008' AND id LIKE 'group:%'")).toEqual([]);
+  });
+
   it('imports from the command line the same way, and exits 1 naming the line of a bad row', async () => {
     if (!databaseUrl) return; // PGlite in memory has no second process to share it with; the PostgreSQL run covers the command.
     const dir = mkdtempSync(join(tmpdir(), 'kassa-import-'));
