@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ProductIndex, normalize } from './search-index.ts';
+import { ProductIndex, normalize, tokens } from './search-index.ts';
 
 const product = (id: string, name: string, barcode: string | null = null) => ({
   id,
@@ -252,5 +253,47 @@ describe('store groups in the index', () => {
     expect(index.findByCode('8')?.inAssortment).toBe(false);
     index.setGroups([]);
     expect(index.findByCode('7')?.inAssortment).toBe(false);
+  });
+});
+
+describe('search answers exactly what a plain filter over every product answers', () => {
+  // A catalog big enough that short prefixes take the walk-in-name-order path and long ones
+  // the collect-and-sort path; the reference is the obvious filter, sort and slice.
+  const vocabulary = ['stroopwafel', 'stroop', 'straat', 'appel', 'appelsap', 'peer', 'pan', 'pannenkoek', 'kaas', 'kaars', 'crème', 'brûlée', 'theedoek', 'thee', 'zout', 'zoet'];
+  let state = 7;
+  const rnd = (): number => {
+    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return state / 2_147_483_648;
+  };
+  const index = new ProductIndex('1001', () => new Date(2026, 10, 25, 12));
+  const all: { id: string; name: string; words: string[]; carried: boolean }[] = [];
+  for (let i = 0; i < 6000; i++) {
+    const n = 1 + Math.floor(rnd() * 4);
+    const name = Array.from({ length: n }, () => vocabulary[Math.floor(rnd() * vocabulary.length)] as string).join(' ') + ` ${i % 97}`;
+    const id = String(2_000_000 + i);
+    const carried = rnd() < 0.3;
+    index.upsertProduct(product(id, name));
+    if (carried) index.upsertAssortment({ id: `1001:${id}`, storeId: '1001', productId: id, validFrom: '2025-01-01', validTo: null });
+    all.push({ id, name, words: tokens(name), carried });
+  }
+  const keyOf = (p: { id: string; name: string }) => `${normalize(p.name)}\u0000${p.id}`;
+  const reference = (query: string, scope: 'store' | 'catalog') => {
+    const typed = tokens(query);
+    return all
+      .filter((p) => (scope === 'catalog' || p.carried) && typed.length > 0 && typed.every((w) => p.words.some((x) => x.startsWith(w))))
+      .sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : 1))
+      .slice(0, 20)
+      .map((p) => p.id);
+  };
+
+  it('for any query of one to three word prefixes, in both scopes (property)', () => {
+    const prefix = fc.constantFrom(...vocabulary, '1', '42').chain((w) => fc.integer({ min: 1, max: w.length }).map((n) => w.slice(0, n)));
+    fc.assert(
+      fc.property(fc.array(prefix, { minLength: 1, maxLength: 3 }), fc.constantFrom('store' as const, 'catalog' as const), (words, scope) => {
+        const query = words.join(' ');
+        expect(index.search(query, 20, scope).map((h) => h.id)).toEqual(reference(query, scope));
+      }),
+      { numRuns: 300 },
+    );
   });
 });

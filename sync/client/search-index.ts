@@ -19,17 +19,45 @@ export function tokens(text: string): string[] {
     .filter(Boolean);
 }
 
+/** A product in the index, with what searching it needs computed once. */
+interface Entry {
+  p: Product;
+  /** The name's distinct words, normalized. */
+  words: readonly string[];
+  /** Name order without a collator per comparison: the normalized name, then the id. */
+  key: string;
+}
+
+const byKey = (a: Entry, b: Entry): number => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+
+/**
+ * Up to this many candidates, a search collects the rarest typed word's products and sorts
+ * them; above it (a short prefix such as "s"), it walks the products in name order instead and
+ * stops at the first page of matches.
+ */
+const COLLECT_LIMIT = 2000;
+
 /**
  * The register's in-memory search index over its replica: exact lookups by barcode and item
  * number, and name search where every word typed is the prefix of a word of the name, in any
- * order. Kept current from the replica's change streams; the word list is re-sorted lazily
- * on the first search after a change. Assortment is evaluated on the register's local day, so
- * the answer changes at midnight without a sync.
+ * order, first page in name order. Kept current from the replica's change streams: each word
+ * keeps the set of products whose name has it; the sorted word list and the name order are
+ * rebuilt lazily after a change. Assortment is evaluated on the register's local day, so the
+ * answer changes at midnight without a sync.
  */
 export class ProductIndex {
-  private readonly products = new Map<string, Product>();
-  private readonly byBarcode = new Map<string, string>();
-  private readonly byItemNumber = new Map<string, string>();
+  private readonly entries = new Map<string, Entry>();
+  private readonly byBarcode = new Map<string, Entry>();
+  private readonly byItemNumber = new Map<string, Entry>();
+  /** Word → the products whose name has it. */
+  private readonly postings = new Map<string, Set<Entry>>();
+  /** The distinct words, sorted; rebuilt when a word appears or disappears. */
+  private sortedWords: string[] = [];
+  private wordsDirty = false;
+  /** Every product in name order, and this store's carried ones; rebuilt after a change. */
+  private nameOrder: Entry[] = [];
+  private nameOrderDirty = false;
+  private carriedOrder: Entry[] | null = null;
   private readonly assortmentLines = new Map<string, AssortmentLine & { id: string }>();
   /**
    * This register's own sales HQ may not have booked yet: productId → sale seq → quantity.
@@ -38,16 +66,14 @@ export class ProductIndex {
   private readonly ownSold = new Map<string, Map<number, number>>();
   /** Every location's figure per product: productId → locationId → stock. */
   private readonly stockAll = new Map<string, Map<string, Stock>>();
-  /** Sorted "word\u0000productId" keys; rebuilt when dirty. */
-  private words: string[] = [];
-  private wordsDirty = false;
   private carriedDay = '';
   /** The store groups this store belongs to (from its store document). */
   private groups: readonly string[] = [];
   private carried = new Set<string>();
   private carriedDirty = true;
-  /** Browse lists by "scope|category", sorted by name; dropped on any change. */
-  private browseCache = new Map<string, Product[]>();
+  /** Browse lists by "scope|category", in name order; dropped on any change. */
+  private browseCache = new Map<string, Entry[]>();
+  private treeCache = new Map<SearchScope, CategoryNode[]>();
   private browseDay = '';
 
   constructor(
@@ -58,34 +84,75 @@ export class ProductIndex {
   ) {}
 
   get size(): number {
-    return this.products.size;
+    return this.entries.size;
   }
 
   upsertProduct(p: Product): void {
-    const old = this.products.get(p.id);
-    if (old?.barcode) this.byBarcode.delete(old.barcode);
-    if (old) this.byItemNumber.delete(old.itemNumber);
-    this.products.set(p.id, p);
-    if (p.barcode) this.byBarcode.set(p.barcode, p.id);
-    this.byItemNumber.set(p.itemNumber, p.id);
-    this.wordsDirty = true;
-    this.browseCache.clear();
+    const old = this.entries.get(p.id);
+    if (old && old.p.name === p.name) {
+      // Same name (a price or code change): same words and place in name order.
+      this.unlinkCodes(old);
+      old.p = p;
+      this.linkCodes(old);
+    } else {
+      if (old) this.unlink(old);
+      const words = [...new Set(tokens(p.name))];
+      const entry: Entry = { p, words, key: `${normalize(p.name)}\u0000${p.id}` };
+      this.entries.set(p.id, entry);
+      this.linkCodes(entry);
+      for (const w of words) {
+        let set = this.postings.get(w);
+        if (!set) {
+          this.postings.set(w, (set = new Set()));
+          this.wordsDirty = true;
+        }
+        set.add(entry);
+      }
+      this.nameOrderDirty = true;
+    }
+    this.dropBrowse();
   }
 
   removeProduct(id: string): void {
-    const old = this.products.get(id);
+    const old = this.entries.get(id);
     if (!old) return;
-    if (old.barcode) this.byBarcode.delete(old.barcode);
-    this.byItemNumber.delete(old.itemNumber);
-    this.products.delete(id);
-    this.wordsDirty = true;
+    this.unlink(old);
+    this.nameOrderDirty = true;
+    this.dropBrowse();
+  }
+
+  private linkCodes(e: Entry): void {
+    if (e.p.barcode) this.byBarcode.set(e.p.barcode, e);
+    this.byItemNumber.set(e.p.itemNumber, e);
+  }
+
+  private unlinkCodes(e: Entry): void {
+    if (e.p.barcode && this.byBarcode.get(e.p.barcode) === e) this.byBarcode.delete(e.p.barcode);
+    if (this.byItemNumber.get(e.p.itemNumber) === e) this.byItemNumber.delete(e.p.itemNumber);
+  }
+
+  private unlink(e: Entry): void {
+    this.unlinkCodes(e);
+    this.entries.delete(e.p.id);
+    for (const w of e.words) {
+      const set = this.postings.get(w);
+      set?.delete(e);
+      if (set && set.size === 0) {
+        this.postings.delete(w);
+        this.wordsDirty = true;
+      }
+    }
+  }
+
+  private dropBrowse(): void {
     this.browseCache.clear();
+    this.treeCache.clear();
   }
 
   upsertAssortment(line: AssortmentLine & { id: string }): void {
     this.assortmentLines.set(line.id, line);
     this.carriedDirty = true;
-    this.browseCache.clear();
+    this.dropBrowse();
   }
 
   /** This store's groups changed (its store document): their lines count for it from now on. */
@@ -93,18 +160,18 @@ export class ProductIndex {
     if (groups.join('\u0000') === this.groups.join('\u0000')) return;
     this.groups = [...groups];
     this.carriedDirty = true;
-    this.browseCache.clear();
+    this.dropBrowse();
   }
 
   removeAssortment(id: string): void {
     this.assortmentLines.delete(id);
     this.carriedDirty = true;
-    this.browseCache.clear();
+    this.dropBrowse();
   }
 
   upsertStock(s: Stock): void {
     if (s.locationId === this.storeId) this.forgetBooked(s);
-    this.dropBrowse('elsewhere');
+    this.dropBrowseOf('elsewhere');
     let byLocation = this.stockAll.get(s.productId);
     if (!byLocation) {
       byLocation = new Map();
@@ -114,12 +181,13 @@ export class ProductIndex {
   }
 
   /** Forgets the browse lists of one scope (stock moves only change what is available elsewhere). */
-  private dropBrowse(scope: SearchScope): void {
+  private dropBrowseOf(scope: SearchScope): void {
     for (const key of this.browseCache.keys()) if (key.startsWith(`${scope}|`)) this.browseCache.delete(key);
+    this.treeCache.delete(scope);
   }
 
   removeStock(s: Pick<Stock, 'locationId' | 'productId'>): void {
-    this.dropBrowse('elsewhere');
+    this.dropBrowseOf('elsewhere');
     this.stockAll.get(s.productId)?.delete(s.locationId);
   }
 
@@ -177,6 +245,7 @@ export class ProductIndex {
     const day = localDay(this.now());
     if (this.carriedDirty || day !== this.carriedDay) {
       this.carried = assortmentOn(this.assortmentLines.values(), { id: this.storeId, groups: this.groups }, day);
+      this.carriedOrder = null;
       this.carriedDay = day;
       this.carriedDirty = false;
     }
@@ -216,28 +285,44 @@ export class ProductIndex {
 
   /** Exact barcode or item number: the scanner's lookup. Finds any released product. */
   findByCode(code: string): ProductHit | null {
-    const c = code.trim();
-    const id = this.byBarcode.get(c) ?? this.byItemNumber.get(c);
-    const p = id ? this.products.get(id) : undefined;
-    return p ? this.hit(p) : null;
+    const e = this.entryByCode(code);
+    return e ? this.hit(e.p) : null;
   }
 
-  private sortedWords(): string[] {
+  private entryByCode(code: string): Entry | undefined {
+    const c = code.trim();
+    return this.byBarcode.get(c) ?? this.byItemNumber.get(c);
+  }
+
+  private words(): string[] {
     if (this.wordsDirty) {
-      const list: string[] = [];
-      for (const p of this.products.values()) {
-        for (const w of new Set(tokens(p.name))) list.push(`${w}\u0000${p.id}`);
-      }
-      list.sort();
-      this.words = list;
+      this.sortedWords = [...this.postings.keys()].sort();
       this.wordsDirty = false;
     }
-    return this.words;
+    return this.sortedWords;
   }
 
-  /** Ids of products with a name word starting with `prefix`. */
-  private idsWithPrefix(prefix: string): Set<string> {
-    const words = this.sortedWords();
+  /** Every product in name order. */
+  private byName(): Entry[] {
+    if (this.nameOrderDirty) {
+      this.nameOrder = [...this.entries.values()].sort(byKey);
+      this.nameOrderDirty = false;
+      this.carriedOrder = null;
+    }
+    return this.nameOrder;
+  }
+
+  /** This store's carried products today, in name order. */
+  private carriedByName(): Entry[] {
+    const carried = this.carriedToday();
+    const all = this.byName();
+    if (!this.carriedOrder) this.carriedOrder = all.filter((e) => carried.has(e.p.id));
+    return this.carriedOrder;
+  }
+
+  /** The range of sorted words starting with `prefix`, and how many products they hold together. */
+  private prefixRange(prefix: string): { lo: number; hi: number; count: number } {
+    const words = this.words();
     let lo = 0;
     let hi = words.length;
     while (lo < hi) {
@@ -245,64 +330,67 @@ export class ProductIndex {
       if ((words[mid] as string) < prefix) lo = mid + 1;
       else hi = mid;
     }
-    const ids = new Set<string>();
-    for (let i = lo; i < words.length; i++) {
-      const w = words[i] as string;
-      if (!w.startsWith(prefix)) break;
-      ids.add(w.slice(w.indexOf('\u0000') + 1));
-    }
-    return ids;
+    let end = lo;
+    let count = 0;
+    while (end < words.length && (words[end] as string).startsWith(prefix)) count += this.postings.get(words[end++] as string)?.size ?? 0;
+    return { lo, hi: end, count };
   }
 
   /**
    * Search by name words, item number or barcode, within a scope (see SearchScope); an exact
-   * code match in the scope is always shown first.
+   * code match in the scope is always shown first, then the first `limit` matches by name.
    */
   search(query: string, limit = 20, scope: SearchScope = 'store'): ProductHit[] {
     const q = query.trim();
     if (!q) return [];
     const results: ProductHit[] = [];
-    const exact = this.findByCode(q);
-    if (exact && this.inScope(exact.id, scope)) results.push(exact);
-    const words = tokens(q);
-    if (words.length === 0) return results;
-    // Start from the rarest word's candidates, then require every other word.
-    const sets = words.map((w) => this.idsWithPrefix(w)).sort((a, b) => a.size - b.size);
-    const [first, ...rest] = sets;
-    if (!first) return results;
-    const matches: Product[] = [];
-    for (const id of first) {
-      if (!this.inScope(id, scope)) continue;
-      if (exact && exact.id === id) continue;
-      if (rest.every((s) => s.has(id))) {
-        const p = this.products.get(id);
-        if (p) matches.push(p);
+    const exact = this.entryByCode(q);
+    if (exact && this.inScope(exact.p.id, scope)) results.push(this.hit(exact.p));
+    const typed = tokens(q);
+    if (typed.length === 0) return results;
+    const matchesAll = (e: Entry): boolean => typed.every((w) => e.words.some((x) => x.startsWith(w)));
+    // The typed word with the fewest products drives the search.
+    const ranges = typed.map((w) => this.prefixRange(w));
+    const driver = ranges.reduce((a, b) => (b.count < a.count ? b : a));
+    if (driver.count === 0) return results;
+    if (driver.count <= COLLECT_LIMIT) {
+      const found = new Set<Entry>();
+      const words = this.words();
+      for (let i = driver.lo; i < driver.hi; i++) {
+        for (const e of this.postings.get(words[i] as string) ?? []) {
+          if (e !== exact && !found.has(e) && this.inScope(e.p.id, scope) && matchesAll(e)) found.add(e);
+        }
       }
-    }
-    matches.sort((a, b) => a.name.localeCompare(b.name, 'nl') || a.id.localeCompare(b.id));
-    for (const p of matches) {
-      if (results.length >= limit) break;
-      results.push(this.hit(p));
+      for (const e of [...found].sort(byKey)) {
+        if (results.length >= limit) break;
+        results.push(this.hit(e.p));
+      }
+    } else {
+      // Many candidates: walk the scope in name order; matches come early.
+      for (const e of scope === 'store' ? this.carriedByName() : this.byName()) {
+        if (results.length >= limit) break;
+        if (e !== exact && (scope !== 'elsewhere' || this.inScope(e.p.id, scope)) && matchesAll(e)) results.push(this.hit(e.p));
+      }
     }
     return results;
   }
 
-  /** Products of a category (and its subcategories), sorted by name, built once per change. */
-  private inCategory(path: string, scope: SearchScope): Product[] {
+  /** Products of a category (and its subcategories) in the scope, in name order, built once per change. */
+  private inCategory(path: string, scope: SearchScope): Entry[] {
     this.carriedToday();
     if (this.browseDay !== this.carriedDay) {
-      this.browseCache.clear();
+      this.dropBrowse();
       this.browseDay = this.carriedDay;
     }
     const key = `${scope}|${path}`;
     let list = this.browseCache.get(key);
     if (!list) {
-      list = [];
-      for (const p of this.products.values()) {
-        if (!this.inScope(p.id, scope)) continue;
-        if (path === '' || p.category === path || p.category.startsWith(`${path}/`)) list.push(p);
-      }
-      list.sort((a, b) => a.name.localeCompare(b.name, 'nl') || a.id.localeCompare(b.id));
+      const base = scope === 'store' ? this.carriedByName() : this.byName();
+      list = base.filter(
+        (e) =>
+          (path === '' || e.p.category === path || e.p.category.startsWith(`${path}/`)) &&
+          (scope !== 'elsewhere' || this.inScope(e.p.id, scope)),
+      );
       this.browseCache.set(key, list);
     }
     return list;
@@ -310,30 +398,39 @@ export class ProductIndex {
 
   /** The category tree ("Keuken/Textiel" is Textiel under Keuken) with product counts. */
   categories(scope: SearchScope): CategoryNode[] {
+    this.inCategory('', scope); // drops stale trees when the day changed
+    const cached = this.treeCache.get(scope);
+    if (cached) return cached;
     type Building = { name: string; path: string; count: number; children: Map<string, Building> };
     const roots = new Map<string, Building>();
-    for (const p of this.inCategory('', scope)) {
+    // Count per category string first: few distinct categories, many products.
+    const perCategory = new Map<string, number>();
+    for (const e of this.inCategory('', scope)) perCategory.set(e.p.category, (perCategory.get(e.p.category) ?? 0) + 1);
+    for (const [category, n] of perCategory) {
       let level = roots;
       let path = '';
-      for (const part of p.category.split('/').filter(Boolean)) {
+      for (const part of category.split('/').filter(Boolean)) {
         path = path ? `${path}/${part}` : part;
         let node = level.get(part);
         if (!node) level.set(part, (node = { name: part, path, count: 0, children: new Map() }));
-        node.count++;
+        node.count += n;
         level = node.children;
       }
     }
+    const collator = new Intl.Collator('nl');
     const finish = (m: Map<string, Building>): CategoryNode[] =>
       [...m.values()]
-        .sort((a, b) => a.name.localeCompare(b.name, 'nl'))
+        .sort((a, b) => collator.compare(a.name, b.name))
         .map((n) => ({ name: n.name, path: n.path, count: n.count, children: finish(n.children) }));
-    return finish(roots);
+    const tree = finish(roots);
+    this.treeCache.set(scope, tree);
+    return tree;
   }
 
   /** One page of a category's products. */
   browse(path: string, offset: number, limit: number, scope: SearchScope): { total: number; hits: ProductHit[] } {
     const list = this.inCategory(path, scope);
-    return { total: list.length, hits: list.slice(offset, offset + limit).map((p) => this.hit(p)) };
+    return { total: list.length, hits: list.slice(offset, offset + limit).map((e) => this.hit(e.p)) };
   }
 }
 
