@@ -1,4 +1,12 @@
-import { type MigrationStrategies, type RxCollection, type RxDatabase, type RxStorage, createRxDatabase } from 'rxdb';
+import {
+  type MigrationStrategies,
+  type RxCollection,
+  type RxDatabase,
+  type RxStorage,
+  createRxDatabase,
+  normalizeMangoQuery,
+  prepareQuery,
+} from 'rxdb';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { addRxPlugin } from 'rxdb/plugins/core';
 import { RxDBLocalDocumentsPlugin } from 'rxdb/plugins/local-documents';
@@ -69,3 +77,31 @@ export async function openRegisterDatabase(name: string, storage?: RxStorage<unk
   });
   return db;
 }
+
+/**
+ * Every live document of a collection, as plain data, in pages in id order — straight from the
+ * storage, without building an RxDocument per row (a register reads its whole catalog at start,
+ * and documents cost time and memory it does not need). `each` gets one page at a time.
+ */
+export async function readAll<T extends { id: string }>(collection: RxCollection<T>, each: (docs: T[]) => void, pageSize = 5000): Promise<number> {
+  let after: string | null = null;
+  let n = 0;
+  for (;;) {
+    const selector = (after === null ? {} : { id: { $gt: after } }) as never;
+    const query = normalizeMangoQuery<T>(collection.schema.jsonSchema, { selector, sort: [{ id: 'asc' } as never], limit: pageSize });
+    const { documents } = await collection.storageInstance.query(prepareQuery(collection.schema.jsonSchema, query));
+    if (documents.length === 0) return n;
+    const live: T[] = [];
+    for (const d of documents) {
+      if (d._deleted) continue;
+      // RxDB's bookkeeping stays in the storage.
+      const { _meta: _m, _rev: _r, _attachments: _a, _deleted: _d, ...doc } = d;
+      live.push(doc as unknown as T);
+    }
+    n += live.length;
+    each(live);
+    after = (documents[documents.length - 1] as { id: string }).id;
+    if (documents.length < pageSize) return n;
+  }
+}
+

@@ -7,7 +7,7 @@ import { type CompletedSale, type TenderInput, completeSale } from '../../src/sa
 import type { SaleDoc, StoreDoc } from '../protocol/docs.ts';
 import type { CountResponse } from '../protocol/wire.ts';
 import type { Availability, ProductHit, RegisterClient, RegisterIdentity, RenewedToken, SearchScope, SyncStatus } from './api.ts';
-import { type RegisterDatabase, databaseName, openRegisterDatabase } from './database.ts';
+import { type RegisterDatabase, databaseName, openRegisterDatabase, readAll } from './database.ts';
 import { HqHttp } from './http.ts';
 import { type Replication, startReplication } from './replication.ts';
 import { ProductIndex } from './search-index.ts';
@@ -68,12 +68,18 @@ export async function openRegister(
 
   // ---- search index, fed from the replica and kept current ---------------------------
   const index = new ProductIndex(identity.storeId, now, identity.registerId);
-  for (const p of await db.products.find().exec()) index.upsertProduct(p.toJSON());
+  await readAll(db.products, (docs) => {
+    for (const p of docs) index.upsertProduct(p);
+  });
   // HQ sends this store's own lines and every group line; the index applies the store's groups.
-  for (const a of await db.assortment.find().exec()) index.upsertAssortment(a.toJSON());
+  await readAll(db.assortment, (docs) => {
+    for (const a of docs) index.upsertAssortment(a);
+  });
   const ownStore = await db.stores.findOne(identity.storeId).exec();
   if (ownStore) index.setGroups(ownStore.groups);
-  for (const s of await db.stock.find().exec()) index.upsertStock(s.toJSON());
+  await readAll(db.stock, (docs) => {
+    for (const s of docs) index.upsertStock(s);
+  });
   // This register's recent sales lower this store's figure until HQ's figure includes them.
   // (Older ones than these have long been booked by a register that syncs at all.)
   for (const sale of await db.sales.find({ selector: { seq: { $gt: meta.lastSequence - OWN_SALES_WINDOW } } }).exec()) {

@@ -5,8 +5,12 @@ import type { ProductHit, SearchScope } from './api.ts';
 type Product = Omit<ProductDoc, '_deleted'>;
 type Stock = Omit<StockDoc, '_deleted'>;
 
+const ASCII = /^[\x00-\x7f]*$/;
+
 /** Lowercase and without accents: "Crème Brûlée" → "creme brulee". */
 export function normalize(text: string): string {
+  // Most names are plain ASCII: nothing to decompose (a million names at every start).
+  if (ASCII.test(text)) return text.toLowerCase();
   return text
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')

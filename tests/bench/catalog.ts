@@ -467,10 +467,21 @@ function makeQuery(name: string, rnd: () => number): string {
   return picked.map(cut).join(' ');
 }
 
+/** Groups of keystrokes by the shortest word typed so far: its prefix set is the largest one the index walks. */
+const PREFIX_GROUPS = ['1 character', '2 characters', '3 characters', '4 or more'] as const;
+
+interface Typed {
+  durations: number[];
+  /** Durations per PREFIX_GROUPS entry. */
+  byShortestWord: number[][];
+  noHits: number;
+}
+
 /** Types each query one key at a time and collects every keystroke's search duration. */
-async function typeQueries(page: Page, queries: readonly string[], timeoutMs: number): Promise<{ durations: number[]; noHits: number }> {
+async function typeQueries(page: Page, queries: readonly string[], timeoutMs: number): Promise<Typed> {
   const search = searchField(page);
   const durations: number[] = [];
+  const byShortestWord: number[][] = PREFIX_GROUPS.map(() => []);
   let noHits = 0;
   let after = await page.evaluate(() => performance.now());
   for (const [qi, query] of queries.entries()) {
@@ -483,12 +494,14 @@ async function typeQueries(page: Page, queries: readonly string[], timeoutMs: nu
       const m = await nextMeasure(page, 'kassa:search', typed, after, timeoutMs);
       after = m.startTime;
       durations.push(m.duration);
+      const shortest = Math.min(...typed.split(' ').filter(Boolean).map((w) => w.length));
+      byShortestWord[Math.min(shortest, PREFIX_GROUPS.length) - 1]?.push(m.duration);
       if (m.hits === 0) noHits++;
     }
     if ((qi + 1) % 50 === 0) log(`  ${qi + 1}/${queries.length} queries, ${durations.length} keystrokes`);
   }
   await search.fill('');
-  return { durations, noHits };
+  return { durations, byShortestWord, noHits };
 }
 
 // ---- one size ---------------------------------------------------------------------------
@@ -508,6 +521,9 @@ interface SizeResult {
   searchQueries: number;
   firstSearch: (Measured & { query: string }) | null;
   catalogSearch: Stats | null;
+  /** Per PREFIX_GROUPS entry. */
+  searchByPrefix: (Stats | null)[];
+  catalogSearchByPrefix: (Stats | null)[];
   coldStarts: number[];
   firstScanAtMs: number[];
   heapMb: number | null;
@@ -546,6 +562,8 @@ async function runSize(n: number, opts: Options): Promise<SizeResult> {
     searchQueries: 0,
     firstSearch: null,
     catalogSearch: null,
+    searchByPrefix: [],
+    catalogSearchByPrefix: [],
     coldStarts: [],
     firstScanAtMs: [],
     heapMb: null,
@@ -596,7 +614,7 @@ async function runSize(n: number, opts: Options): Promise<SizeResult> {
     if (profDir) await startProfile(cdp, 2000);
     const syncTimeoutMs = opts.syncMinutes * 60_000;
     const syncStart = performance.now();
-    let last = { at: syncStart, received: 0 };
+    let lastReceived = 0;
     let sampling = false;
     const sampler = setInterval(() => {
       if (sampling) return;
@@ -607,14 +625,15 @@ async function runSize(n: number, opts: Options): Promise<SizeResult> {
         const rss = chromiumRss(profileDir);
         const now = performance.now();
         if (progress) seen.progress = progress;
-        const received = progress?.received ?? last.received;
-        const rate = ((received - last.received) / (now - last.at)) * 1000;
+        const received = progress?.received ?? lastReceived;
+        // The count behind the progress bar moves in jumps while the page is busy: the average says more.
+        const rate = (received / (now - syncStart)) * 1000;
         const line =
           `${((now - syncStart) / 1000).toFixed(0).padStart(5)} s: ${progress ? `${fmt(received)} / ${progress.total === null ? '…' : fmt(progress.total)} products` : 'no progress bar (page busy or sync done)'}` +
-          `, ${fmt(rate)} products/s, JS heap ${heap === null ? 'n/a (page busy)' : `${fmt(heap)} MB`}, renderer RSS ${fmt(rss.rendererMb)} MB, Chromium ${fmt(rss.totalMb)} MB`;
+          `, ${fmt(rate)} products/s on average, JS heap ${heap === null ? 'n/a (page busy)' : `${fmt(heap)} MB`}, renderer RSS ${fmt(rss.rendererMb)} MB, Chromium ${fmt(rss.totalMb)} MB`;
         r.syncSamples.push(line);
         log(`  sync ${line}`);
-        last = { at: now, received };
+        lastReceived = received;
       })().finally(() => {
         sampling = false;
       });
@@ -792,12 +811,15 @@ async function runSize(n: number, opts: Options): Promise<SizeResult> {
     r.searchQueries = queries.length;
     const inStore = await typeQueries(page, queries, scanTimeoutMs);
     r.search = stats(inStore.durations);
+    r.searchByPrefix = inStore.byShortestWord.map(stats);
     r.searchNoHits = inStore.noHits;
     log(`search (this store): median ${r.search?.median.toFixed(1)} ms, p95 ${r.search?.p95.toFixed(1)} ms over ${inStore.durations.length} keystrokes`);
     if (opts.catalogQueries > 0) {
       await page.getByRole('radio', { name: 'All products' }).check();
       const catalogQueries = Array.from({ length: opts.catalogQueries }, (_, i) => makeQuery(sample[(opts.queries + i) % sample.length]?.name ?? 'a', rnd));
-      r.catalogSearch = stats((await typeQueries(page, catalogQueries, scanTimeoutMs)).durations);
+      const inCatalog = await typeQueries(page, catalogQueries, scanTimeoutMs);
+      r.catalogSearch = stats(inCatalog.durations);
+      r.catalogSearchByPrefix = inCatalog.byShortestWord.map(stats);
       await page.getByRole('radio', { name: 'This store' }).check();
       log(`search (all products): median ${r.catalogSearch?.median.toFixed(1)} ms, p95 ${r.catalogSearch?.p95.toFixed(1)} ms`);
     }
@@ -837,6 +859,13 @@ async function runSize(n: number, opts: Options): Promise<SizeResult> {
 }
 
 // ---- report -------------------------------------------------------------------------------
+
+/** Search latency per length of the shortest word typed, this store and all products. */
+function byPrefix(store: readonly (Stats | null)[], catalog: readonly (Stats | null)[]): string {
+  if (store.length === 0) return 'not measured';
+  const one = (s: Stats | null | undefined): string => (s ? `${s.median.toFixed(1)}/${s.p95.toFixed(1)} ms (${s.n})` : '–');
+  return `median/p95 (keystrokes), this store | all products: ${PREFIX_GROUPS.map((g, i) => `${g} ${one(store[i])} | ${one(catalog[i])}`).join('; ')}`;
+}
 
 function report(r: SizeResult, opts: Options): Record<string, number | null> {
   const ratio = r.syncMs !== null && r.rawIdbMs !== null ? r.syncMs / r.rawIdbMs : null;
@@ -884,6 +913,7 @@ function report(r: SizeResult, opts: Options): Record<string, number | null> {
       'search, all products',
       r.catalogSearch ? `median ${r.catalogSearch.median.toFixed(1)} ms, p95 ${r.catalogSearch.p95.toFixed(1)} ms, max ${ms(r.catalogSearch.max)} over ${r.catalogSearch.n} keystrokes of ${opts.catalogQueries} queries` : 'not measured',
     ],
+    ['by shortest word', byPrefix(r.searchByPrefix, r.catalogSearchByPrefix)],
     [
       'cold start',
       cold === null
