@@ -87,7 +87,8 @@ export async function readAll<T extends { id: string }>(collection: RxCollection
   let after: string | null = null;
   let n = 0;
   for (;;) {
-    const selector = (after === null ? {} : { id: { $gt: after } }) as never;
+    // `_deleted` first: the storage's primary index is [_deleted, id], so this is a range read.
+    const selector = (after === null ? { _deleted: { $eq: false } } : { _deleted: { $eq: false }, id: { $gt: after } }) as never;
     const query = normalizeMangoQuery<T>(collection.schema.jsonSchema, { selector, sort: [{ id: 'asc' } as never], limit: pageSize });
     const { documents } = await collection.storageInstance.query(prepareQuery(collection.schema.jsonSchema, query));
     if (documents.length === 0) return n;
