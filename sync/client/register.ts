@@ -80,6 +80,11 @@ export async function openRegister(
   await readAll(db.stock, (docs) => {
     for (const s of docs) index.upsertStock(s);
   });
+  // Sort names and words once the screen is up rather than on the cashier's first keystroke.
+  let warmTimer: ReturnType<typeof setTimeout> | null = setTimeout(() => {
+    warmTimer = null;
+    index.warm();
+  }, 500);
   // This register's recent sales lower this store's figure until HQ's figure includes them.
   // (Older ones than these have long been booked by a register that syncs at all.)
   for (const sale of await db.sales.find({ selector: { seq: { $gt: meta.lastSequence - OWN_SALES_WINDOW } } }).exec()) {
@@ -196,6 +201,7 @@ export async function openRegister(
     void fetchTotal();
     void replication.awaitInitial().then(async () => {
       await saveMeta({ firstSyncDone: true });
+      index.warm();
       status.update({ firstSync: { ...status.get().firstSync, done: true } });
     });
   }
@@ -316,6 +322,7 @@ export async function openRegister(
 
     async close() {
       if (renewTimer) clearInterval(renewTimer);
+      if (warmTimer) clearTimeout(warmTimer);
       if (replicaTimer) clearTimeout(replicaTimer);
       replicaListeners.clear();
       for (const s of subs) s.unsubscribe();

@@ -5,7 +5,8 @@ import type { ProductHit, SearchScope } from './api.ts';
 type Product = Omit<ProductDoc, '_deleted'>;
 type Stock = Omit<StockDoc, '_deleted'>;
 
-const ASCII = /^[\x00-\x7f]*$/;
+// Printable ASCII and the usual whitespace; anything else goes through decomposition.
+const ASCII = /^[\t\n\r\x20-\x7e]*$/;
 
 /** Lowercase and without accents: "Crème Brûlée" → "creme brulee". */
 export function normalize(text: string): string {
@@ -23,13 +24,25 @@ export function tokens(text: string): string[] {
     .filter(Boolean);
 }
 
-/** A product in the index, with what searching it needs computed once. */
+/**
+ * A product in the index. `key` is its normalized name, a NUL, and its id: name order without a
+ * collator per comparison, and the text a typed word is matched against (two fields per
+ * product, so a million products stay affordable).
+ */
 interface Entry {
   p: Product;
-  /** The name's distinct words, normalized. */
-  words: readonly string[];
-  /** Name order without a collator per comparison: the normalized name, then the id. */
   key: string;
+}
+
+const isWordChar = (code: number): boolean => (code >= 97 && code <= 122) || (code >= 48 && code <= 57);
+
+/** Whether a word of the entry's name starts with `w` (a normalized typed word). */
+function hasWordPrefix(e: Entry, w: string): boolean {
+  const end = e.key.indexOf('\u0000');
+  for (let at = e.key.indexOf(w); at !== -1 && at + w.length <= end; at = e.key.indexOf(w, at + 1)) {
+    if (at === 0 || !isWordChar(e.key.charCodeAt(at - 1))) return true;
+  }
+  return false;
 }
 
 const byKey = (a: Entry, b: Entry): number => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
@@ -53,8 +66,8 @@ export class ProductIndex {
   private readonly entries = new Map<string, Entry>();
   private readonly byBarcode = new Map<string, Entry>();
   private readonly byItemNumber = new Map<string, Entry>();
-  /** Word → the products whose name has it. */
-  private readonly postings = new Map<string, Set<Entry>>();
+  /** Word → the products whose name has it (arrays: a fraction of a Set's memory). */
+  private readonly postings = new Map<string, Entry[]>();
   /** The distinct words, sorted; rebuilt when a word appears or disappears. */
   private sortedWords: string[] = [];
   private wordsDirty = false;
@@ -100,17 +113,16 @@ export class ProductIndex {
       this.linkCodes(old);
     } else {
       if (old) this.unlink(old);
-      const words = [...new Set(tokens(p.name))];
-      const entry: Entry = { p, words, key: `${normalize(p.name)}\u0000${p.id}` };
+      const entry: Entry = { p, key: `${normalize(p.name)}\u0000${p.id}` };
       this.entries.set(p.id, entry);
       this.linkCodes(entry);
-      for (const w of words) {
-        let set = this.postings.get(w);
-        if (!set) {
-          this.postings.set(w, (set = new Set()));
+      for (const w of new Set(tokens(p.name))) {
+        const list = this.postings.get(w);
+        if (list) list.push(entry);
+        else {
+          this.postings.set(w, [entry]);
           this.wordsDirty = true;
         }
-        set.add(entry);
       }
       this.nameOrderDirty = true;
     }
@@ -138,10 +150,12 @@ export class ProductIndex {
   private unlink(e: Entry): void {
     this.unlinkCodes(e);
     this.entries.delete(e.p.id);
-    for (const w of e.words) {
-      const set = this.postings.get(w);
-      set?.delete(e);
-      if (set && set.size === 0) {
+    for (const w of new Set(tokens(e.p.name))) {
+      const list = this.postings.get(w);
+      const at = list ? list.indexOf(e) : -1;
+      if (!list || at === -1) continue;
+      list.splice(at, 1);
+      if (list.length === 0) {
         this.postings.delete(w);
         this.wordsDirty = true;
       }
@@ -298,6 +312,12 @@ export class ProductIndex {
     return this.byBarcode.get(c) ?? this.byItemNumber.get(c);
   }
 
+  /** Builds what the first search would build (word list, name order), so no cashier waits for it. */
+  warm(): void {
+    this.words();
+    this.carriedByName();
+  }
+
   private words(): string[] {
     if (this.wordsDirty) {
       this.sortedWords = [...this.postings.keys()].sort();
@@ -336,7 +356,7 @@ export class ProductIndex {
     }
     let end = lo;
     let count = 0;
-    while (end < words.length && (words[end] as string).startsWith(prefix)) count += this.postings.get(words[end++] as string)?.size ?? 0;
+    while (end < words.length && (words[end] as string).startsWith(prefix)) count += this.postings.get(words[end++] as string)?.length ?? 0;
     return { lo, hi: end, count };
   }
 
@@ -352,7 +372,7 @@ export class ProductIndex {
     if (exact && this.inScope(exact.p.id, scope)) results.push(this.hit(exact.p));
     const typed = tokens(q);
     if (typed.length === 0) return results;
-    const matchesAll = (e: Entry): boolean => typed.every((w) => e.words.some((x) => x.startsWith(w)));
+    const matchesAll = (e: Entry): boolean => typed.every((w) => hasWordPrefix(e, w));
     // The typed word with the fewest products drives the search.
     const ranges = typed.map((w) => this.prefixRange(w));
     const driver = ranges.reduce((a, b) => (b.count < a.count ? b : a));
