@@ -48,11 +48,11 @@ function hasWordPrefix(e: Entry, w: string): boolean {
 const byKey = (a: Entry, b: Entry): number => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 
 /**
- * Up to this many candidates, a search collects the rarest typed word's products and sorts
- * them; above it (a short prefix such as "s"), it walks the products in name order instead and
- * stops at the first page of matches.
+ * Up to this many candidates, a search goes through the rarest typed word's products and keeps
+ * the first page by name; above it (a short prefix such as "s", which matches a good part of
+ * the catalog, so matches come early) it walks the scope in name order and stops at a full page.
  */
-const COLLECT_LIMIT = 2000;
+export const COLLECT_LIMIT = 100_000;
 
 /**
  * The register's in-memory search index over its replica: exact lookups by barcode and item
@@ -98,6 +98,8 @@ export class ProductIndex {
     private readonly now: () => Date = () => new Date(),
     /** This register, whose own sales lower this store's figure at once (see addOwnSale). */
     private readonly registerId: string | null = null,
+    /** See COLLECT_LIMIT (tests lower it to exercise both ways on a small catalog). */
+    private readonly collectLimit = COLLECT_LIMIT,
   ) {}
 
   get size(): number {
@@ -377,18 +379,24 @@ export class ProductIndex {
     const ranges = typed.map((w) => this.prefixRange(w));
     const driver = ranges.reduce((a, b) => (b.count < a.count ? b : a));
     if (driver.count === 0) return results;
-    if (driver.count <= COLLECT_LIMIT) {
-      const found = new Set<Entry>();
+    const want = limit - results.length;
+    if (want <= 0) return results;
+    if (driver.count <= this.collectLimit) {
+      // The first `want` by name, kept sorted; a candidate after the last kept one is dropped
+      // before it is even matched. (A product can be under two words of the range: kept once.)
+      const best: Entry[] = [];
       const words = this.words();
       for (let i = driver.lo; i < driver.hi; i++) {
         for (const e of this.postings.get(words[i] as string) ?? []) {
-          if (e !== exact && !found.has(e) && this.inScope(e.p.id, scope) && matchesAll(e)) found.add(e);
+          if (best.length === want && e.key >= (best[want - 1] as Entry).key) continue;
+          if (e === exact || best.includes(e) || !this.inScope(e.p.id, scope) || !matchesAll(e)) continue;
+          let at = best.length;
+          while (at > 0 && (best[at - 1] as Entry).key > e.key) at--;
+          best.splice(at, 0, e);
+          if (best.length > want) best.pop();
         }
       }
-      for (const e of [...found].sort(byKey)) {
-        if (results.length >= limit) break;
-        results.push(this.hit(e.p));
-      }
+      for (const e of best) results.push(this.hit(e.p));
     } else {
       // Many candidates: walk the scope in name order; matches come early.
       for (const e of scope === 'store' ? this.carriedByName() : this.byName()) {

@@ -46,6 +46,7 @@ import { bodyHash, multiInsert } from '../../sync/hq/store.ts';
 import type { SqlParam } from '../../sync/hq/sql.ts';
 import { createTestDatabase } from '../support/backends.ts';
 import { freePort, waitFor } from '../support/hq-process.ts';
+import { itemNumberOf } from '../../resources/demo/generate.ts';
 import { makeChain, pushRows } from '../support/sales.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -394,16 +395,19 @@ function registerSlot(i: number): { storeId: string; registerId: string; address
 
 /**
  * A register's day: `count` real sales, built and chained by the domain core through the test
- * support's `makeChain` (so fields a sale gains come with it). Prices, quantities and tenders vary.
+ * support's `makeChain` (so fields a sale gains come with it). Products, prices, quantities and
+ * tenders vary: HQ books each sale into its store's stock, and a day's sales spread over the
+ * catalog rather than all hitting one stock row.
  */
-function buildRegisterSales(storeId: string, registerId: string, count: number): SaleDoc[] {
+function buildRegisterSales(storeId: string, registerId: string, count: number, products: number): SaleDoc[] {
   const sales: SaleDoc[] = [];
   let head: ChainHead | null = null;
   for (let seq = 1; seq <= count; seq++) {
     const priceCents = 99 + ((seq * 7919 + Number(storeId) * 31 + Number(registerId) * 17) % 4000);
     const quantity = 1 + (seq % 3);
     const tender = seq % 2 === 0 ? { kind: 'card' as const, amountCents: priceCents * quantity } : { kind: 'cash' as const, tenderedCents: 200_00 };
-    const [sale] = makeChain(storeId, registerId, 1, { firstSeq: seq, head, priceCents, quantity, tender });
+    const productId = itemNumberOf((seq * 104_729 + Number(storeId) * 7_919 + Number(registerId) * 31) % products);
+    const [sale] = makeChain(storeId, registerId, 1, { firstSeq: seq, head, productId, priceCents, quantity, tender });
     if (!sale) throw new Error('makeChain made no sale');
     sales.push(sale);
     head = { seq: sale.seq, hash: sale.hash };
@@ -549,7 +553,7 @@ async function main(): Promise<number> {
     let t = performance.now();
     const made = new Map<string, SaleDoc>();
     for (const r of registers) {
-      r.sales = buildRegisterSales(r.storeId, r.registerId, opts.sales);
+      r.sales = buildRegisterSales(r.storeId, r.registerId, opts.sales, opts.products);
       for (let i = 0; i < r.sales.length; i += opts.batch) {
         const batch = r.sales.slice(i, i + opts.batch);
         r.bodies.push(JSON.stringify(pushRows(batch)));
