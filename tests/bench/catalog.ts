@@ -33,6 +33,13 @@
  *   5. heap_mb: the register page's JS heap in use after a forced GC (CDP), after cold start and
  *      the lookups. disk_mb: the register origin's IndexedDB folder in the profile.
  *
+ * Where the time goes: CPU seconds per phase by process and thread (/proc): the renderer's main
+ * thread (JS, DOM), its IO thread (IPC) and helpers (GC), the browser process's thread pool (where
+ * Chromium runs IndexedDB/LevelDB), its IO thread, HQ, the PostgreSQL backends of the bench
+ * database, the bench itself, and the rest of the machine (other people's work on a shared machine
+ * shows there). The register build measured (dist/renderer's script and its time) is printed, and
+ * a rebuild during the run is reported.
+ *
  * Prints human-readable lines per size and, for each size, a labelled JSON line; the last line
  * is the JSON of the largest size. A failure of one size (sync not finished in --sync-minutes,
  * renderer crash, …) is reported with what was seen, its JSON has nulls, and the next size runs.
@@ -41,8 +48,8 @@
  * Options: --products 100000,1000000 --scans 300 --queries 300 --catalog-queries 100
  *          --cold-starts 3 --sync-minutes 30
  *          --cpu-prof (CPU profile of the register page during the first sync and the first cold
- *          start: written to a folder that is printed, summarised by self time; function names are
- *          readable only in an unminified build, e.g. `npx vite build --minify false`)
+ *          start, written to a folder that is printed and summarised: self time by package or
+ *          project file, mapped back through dist/renderer's source map, and the top functions)
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -153,6 +160,12 @@ const fmt = (n: number): string => Math.round(n).toLocaleString('en');
 const ms = (n: number): string => (n >= 100 ? `${fmt(n)} ms` : `${n.toFixed(1)} ms`);
 const mb = (bytes: number): number => bytes / 1024 / 1024;
 const errorText = (e: unknown): string => (e instanceof Error ? e.message.split('\n')[0] ?? e.message : String(e));
+/** An error's first line and where it came from, without Playwright's browser log. */
+const failureText = (e: unknown): string =>
+  e instanceof Error ? [errorText(e), ...(e.stack ?? '').split('\n').filter((l) => /^\s+at /.test(l)).slice(0, 3)].join('\n') : String(e);
+
+/** Set when the bench is stopped by a signal: what fails after it is the cleanup's doing. */
+let interruptedBy: string | null = null;
 
 /** The promise's value, or null when it takes longer than `timeoutMs` (it is left to settle). */
 async function within<T>(promise: Promise<T>, timeoutMs: number): Promise<T | null> {
@@ -201,12 +214,28 @@ function originIdbBytes(profileDir: string, origin: string): { bytes: number; fo
   return { bytes: names.reduce((sum, n) => sum + folderBytes(join(base, n)), 0), folders: names.map((n) => join(base, n)) };
 }
 
-// ---- Chromium's processes (/proc) -------------------------------------------------------
+/** Which register build HQ serves: the script dist/renderer/index.html loads, and when it was built. */
+function rendererBuild(): string {
+  const dir = join(ROOT, 'dist/renderer');
+  try {
+    const script = /src="\.?\/?(assets\/[^"]+\.js)"/.exec(readFileSync(join(dir, 'index.html'), 'utf8'))?.[1];
+    if (!script) return 'dist/renderer/index.html loads no script';
+    return `dist/renderer/${script} built ${statSync(join(dir, script)).mtime.toISOString().slice(0, 19)}Z`;
+  } catch {
+    return 'dist/renderer is not built (npm run build:renderer)';
+  }
+}
+
+// ---- processes: memory and CPU (/proc) ----------------------------------------------
+
+const CLK_TCK = 100;
 
 interface ProcInfo {
   pid: number;
   ppid: number;
   cmdline: string;
+  /** CPU seconds used so far (user + system). */
+  cpu: number;
 }
 
 function processes(): ProcInfo[] {
@@ -215,9 +244,9 @@ function processes(): ProcInfo[] {
     if (!/^\d+$/.test(name)) continue;
     try {
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       const cmdline = readFileSync(`/proc/${name}/cmdline`, 'utf8').replace(/\0/g, ' ');
-      list.push({ pid: Number(name), ppid, cmdline });
+      list.push({ pid: Number(name), ppid: Number(fields[1]), cmdline, cpu: (Number(fields[11]) + Number(fields[12])) / CLK_TCK });
     } catch {
       // Gone meanwhile.
     }
@@ -234,23 +263,139 @@ function rssMb(pid: number): number {
   }
 }
 
-/** RSS of the Chromium running on `profileDir`: the largest renderer, and all its processes together. */
-function chromiumRss(profileDir: string): { rendererMb: number; totalMb: number } {
-  const all = processes();
+/** The Chromium running on `profileDir`: its browser process and every process below it. */
+function chromiumTree(profileDir: string, all: readonly ProcInfo[]): ProcInfo[] {
   const root = all.find((p) => p.cmdline.includes(`--user-data-dir=${profileDir}`) && !p.cmdline.includes('--type='));
-  if (!root) return { rendererMb: 0, totalMb: 0 };
+  if (!root) return [];
   const children = new Map<number, ProcInfo[]>();
   for (const p of all) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p]);
-  let rendererMb = 0;
-  let totalMb = 0;
+  const tree: ProcInfo[] = [];
   const walk = (p: ProcInfo): void => {
-    const rss = rssMb(p.pid);
-    totalMb += rss;
-    if (p.cmdline.includes('--type=renderer')) rendererMb = Math.max(rendererMb, rss);
+    tree.push(p);
     for (const c of children.get(p.pid) ?? []) walk(c);
   };
   walk(root);
+  return tree;
+}
+
+/** RSS of the Chromium running on `profileDir`: the largest renderer, and all its processes together. */
+function chromiumRss(profileDir: string): { rendererMb: number; totalMb: number } {
+  let rendererMb = 0;
+  let totalMb = 0;
+  for (const p of chromiumTree(profileDir, processes())) {
+    const rss = rssMb(p.pid);
+    totalMb += rss;
+    if (p.cmdline.includes('--type=renderer')) rendererMb = Math.max(rendererMb, rss);
+  }
   return { rendererMb, totalMb };
+}
+
+/** Busy and total CPU seconds of the whole machine. */
+function machineCpu(): { busy: number; total: number } {
+  const v = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
+  const total = v.slice(0, 8).reduce((a, b) => a + b, 0);
+  return { busy: (total - (v[3] ?? 0) - (v[4] ?? 0)) / CLK_TCK, total: total / CLK_TCK };
+}
+
+/**
+ * The parts CPU time is accounted to, by process and thread. Chromium runs IndexedDB (LevelDB) in
+ * the browser process's thread pool; the IO threads carry the IPC between renderer and browser.
+ */
+const PARTS = [
+  'renderer main thread (JS, DOM)',
+  'renderer IO thread (IPC)',
+  'renderer other threads (GC, compiling)',
+  'browser thread pool (IndexedDB)',
+  'browser IO thread (IPC)',
+  'browser main thread',
+  'other Chromium processes',
+  'HQ',
+  'PostgreSQL',
+  'bench',
+] as const;
+type Part = (typeof PARTS)[number];
+
+/** CPU seconds of each thread of a process, with its name. */
+function threadsOf(pid: number): { tid: number; comm: string; cpu: number }[] {
+  const list: { tid: number; comm: string; cpu: number }[] = [];
+  let tids: string[] = [];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return list;
+  }
+  for (const tid of tids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const comm = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+      list.push({ tid: Number(tid), comm, cpu: (Number(fields[11]) + Number(fields[12])) / CLK_TCK });
+    } catch {
+      // Thread gone meanwhile.
+    }
+  }
+  return list;
+}
+
+function chromiumPart(p: ProcInfo, thread: { tid: number; comm: string }): Part {
+  const renderer = p.cmdline.includes('--type=renderer');
+  const browser = !p.cmdline.includes('--type=');
+  if (!renderer && !browser) return 'other Chromium processes';
+  const io = /IOT|IOThread/.test(thread.comm);
+  if (renderer) return thread.tid === p.pid ? 'renderer main thread (JS, DOM)' : io ? 'renderer IO thread (IPC)' : 'renderer other threads (GC, compiling)';
+  if (thread.tid === p.pid) return 'browser main thread';
+  return io ? 'browser IO thread (IPC)' : thread.comm.startsWith('ThreadPool') ? 'browser thread pool (IndexedDB)' : 'browser main thread';
+}
+
+interface CpuSnapshot {
+  at: number;
+  /** By process id, or by thread id for Chromium. */
+  perPid: Map<number, { part: Part; cpu: number }>;
+  machine: { busy: number; total: number };
+}
+
+/** What runs for one size, for CPU accounting. */
+interface Watched {
+  profileDir: string;
+  hqPort: number;
+  /** PostgreSQL backends serving the bench database (pg_stat_activity). */
+  pgPids(): Promise<number[]>;
+}
+
+async function cpuSnapshot(w: Watched): Promise<CpuSnapshot> {
+  const all = processes();
+  const perPid = new Map<number, { part: Part; cpu: number }>();
+  // Chromium per thread (ids of threads and processes never collide on Linux).
+  for (const p of chromiumTree(w.profileDir, all)) {
+    for (const t of threadsOf(p.pid)) perPid.set(t.tid, { part: chromiumPart(p, t), cpu: t.cpu });
+  }
+  for (const p of all) {
+    if (!p.cmdline.includes('sync/hq/cli.ts serve')) continue;
+    let environ = '';
+    try {
+      environ = readFileSync(`/proc/${p.pid}/environ`, 'utf8');
+    } catch {
+      continue;
+    }
+    if (environ.split('\0').includes(`PORT=${w.hqPort}`)) perPid.set(p.pid, { part: 'HQ', cpu: p.cpu });
+  }
+  const pg = new Set(await w.pgPids().catch(() => []));
+  for (const p of all) if (pg.has(p.pid)) perPid.set(p.pid, { part: 'PostgreSQL', cpu: p.cpu });
+  const own = process.cpuUsage();
+  perPid.set(process.pid, { part: 'bench', cpu: (own.user + own.system) / 1e6 });
+  return { at: performance.now(), perPid, machine: machineCpu() };
+}
+
+/** CPU seconds per part between two snapshots (a process or thread born in between counts whole), and how busy the machine was. */
+function cpuBetween(a: CpuSnapshot, b: CpuSnapshot): string {
+  const sums = new Map<Part, number>();
+  for (const [pid, { part, cpu }] of b.perPid) sums.set(part, (sums.get(part) ?? 0) + cpu - (a.perPid.get(pid)?.cpu ?? 0));
+  const seconds = (b.at - a.at) / 1000;
+  const busy = b.machine.busy - a.machine.busy;
+  const cores = (b.machine.total - a.machine.total) / Math.max(seconds, 1e-9);
+  const known = [...sums.values()].reduce((x, y) => x + y, 0);
+  const parts = PARTS.filter((p) => (sums.get(p) ?? 0) >= 0.05).map((p) => `${p} ${(sums.get(p) ?? 0).toFixed(1)} s`);
+  return `${parts.join(', ')}, rest of machine ${Math.max(0, busy - known).toFixed(1)} s; over ${seconds.toFixed(0)} s the machine was ${((busy / Math.max(b.machine.total - a.machine.total, 1e-9)) * 100).toFixed(0)} % busy of ${cores.toFixed(1)} cores`;
 }
 
 // ---- CPU profiles of the page -----------------------------------------------------------
@@ -279,25 +424,137 @@ async function stopProfile(cdp: CDPSession, file: string): Promise<string> {
   return summariseProfile(profile, file);
 }
 
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** A source map's mappings (version 3, base64 VLQ): generated line and column → original source and line. */
+class SourceMap {
+  /** Per generated line: segments as [column, source, line] triples. */
+  private readonly lines: number[][] = [];
+
+  constructor(private readonly sources: readonly string[], mappings: string) {
+    let line: number[] = [];
+    let column = 0;
+    let source = 0;
+    let sourceLine = 0;
+    const values: number[] = [];
+    let value = 0;
+    let shift = 0;
+    const endSegment = (): void => {
+      if (values.length >= 4) {
+        column += values[0] ?? 0;
+        source += values[1] ?? 0;
+        sourceLine += values[2] ?? 0;
+        line.push(column, source, sourceLine);
+      } else if (values.length >= 1) column += values[0] ?? 0;
+      values.length = 0;
+    };
+    for (const ch of mappings) {
+      if (ch === ',' || ch === ';') {
+        endSegment();
+        if (ch === ';') {
+          this.lines.push(line);
+          line = [];
+          column = 0;
+        }
+        continue;
+      }
+      const digit = BASE64.indexOf(ch);
+      value += (digit & 31) << shift;
+      if (digit & 32) shift += 5;
+      else {
+        values.push(value & 1 ? -(value >>> 1) : value >>> 1);
+        value = 0;
+        shift = 0;
+      }
+    }
+    endSegment();
+    this.lines.push(line);
+  }
+
+  /** The original source and 1-based line of a 0-based generated position, or null. */
+  lookup(lineNumber: number, columnNumber: number): { source: string; line: number } | null {
+    const segs = this.lines[lineNumber];
+    if (!segs || segs.length === 0) return null;
+    let lo = 0;
+    let hi = segs.length / 3 - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((segs[mid * 3] ?? 0) <= columnNumber) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    if (found < 0) return null;
+    const source = this.sources[segs[found * 3 + 1] ?? -1];
+    return source === undefined ? null : { source: source.replace(/^(\.\.\/)+/, ''), line: (segs[found * 3 + 2] ?? 0) + 1 };
+  }
+}
+
+/** The source map of a script HQ served from dist/renderer, when it is still there. */
+function sourceMapFor(url: string, cache: Map<string, SourceMap | null>): SourceMap | null {
+  const path = /^https?:\/\/[^/]+\/(assets\/[^?#]+\.js)/.exec(url)?.[1];
+  if (!path) return null;
+  if (!cache.has(path)) {
+    let map: SourceMap | null = null;
+    try {
+      const json: unknown = JSON.parse(readFileSync(join(ROOT, 'dist/renderer', `${path}.map`), 'utf8'));
+      if (typeof json === 'object' && json !== null && 'sources' in json && 'mappings' in json && Array.isArray(json.sources) && typeof json.mappings === 'string') {
+        map = new SourceMap(json.sources.map(String), json.mappings);
+      }
+    } catch {
+      map = null;
+    }
+    cache.set(path, map);
+  }
+  return cache.get(path) ?? null;
+}
+
+/**
+ * Where the page's CPU time went: self time by package or project file (positions mapped back
+ * through the bundle's source map), and the functions with the most self time.
+ */
 function summariseProfile(profile: CpuProfile, file: string): string {
+  const maps = new Map<string, SourceMap | null>();
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const self = new Map<string, number>();
+  const where = new Map<number, { area: string; fn: string }>();
+  for (const n of profile.nodes) {
+    const f = n.callFrame;
+    const mapped = f.url ? sourceMapFor(f.url, maps)?.lookup(f.lineNumber, f.columnNumber) : null;
+    const name = f.functionName || '(anonymous)';
+    if (mapped) {
+      const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(mapped.source)?.[1];
+      where.set(n.id, { area: pkg ?? mapped.source, fn: `${name} ${mapped.source}:${mapped.line}` });
+    } else if (f.url) {
+      where.set(n.id, { area: f.url.replace(/^https?:\/\/[^/]+\//, ''), fn: `${name} ${f.url.replace(/^https?:\/\/[^/]+\//, '')}:${f.lineNumber + 1}` });
+    } else {
+      where.set(n.id, { area: name.startsWith('(') ? name : '(native)', fn: name });
+    }
+  }
+  const byArea = new Map<string, number>();
+  const byFn = new Map<string, number>();
   const samples = profile.samples ?? [];
   let total = 0;
   samples.forEach((id, i) => {
     const node = byId.get(id);
+    const w = where.get(id);
+    if (!node || !w || node.callFrame.functionName === '(idle)') return;
     const dt = (profile.timeDeltas?.[i] ?? 0) / 1000;
-    if (!node || node.callFrame.functionName === '(idle)') return;
     total += dt;
-    const f = node.callFrame;
-    const where = f.url ? ` ${f.url.replace(/^https?:\/\/[^/]+\//, '')}:${f.lineNumber + 1}` : '';
-    const key = `${f.functionName || '(anonymous)'}${where}`;
-    self.set(key, (self.get(key) ?? 0) + dt);
+    byArea.set(w.area, (byArea.get(w.area) ?? 0) + dt);
+    byFn.set(w.fn, (byFn.get(w.fn) ?? 0) + dt);
   });
-  const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 20);
+  const top = (m: Map<string, number>, n: number): string[] =>
+    [...m.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([k, v]) => `      ${fmt(v).padStart(8)} ms  ${((v / Math.max(total, 1e-9)) * 100).toFixed(1).padStart(5)} %  ${k}`);
   return [
-    `    CPU profile ${file}: ${fmt(total)} ms busy (idle left out); top self time:`,
-    ...top.map(([k, v]) => `      ${fmt(v).padStart(8)} ms  ${((v / Math.max(total, 1e-9)) * 100).toFixed(1).padStart(5)} %  ${k}`),
+    `    CPU profile ${file}: ${fmt(total)} ms of the page's main thread busy (idle left out)`,
+    '    self time by package or file:',
+    ...top(byArea, 14),
+    '    functions with the most self time:',
+    ...top(byFn, 20),
   ].join('\n');
 }
 
@@ -508,6 +765,8 @@ async function typeQueries(page: Page, queries: readonly string[], timeoutMs: nu
 
 interface SizeResult {
   products: number;
+  /** The register build measured (rendererBuild()). */
+  build: string;
   seedLine: string | null;
   docs: Map<PullCollection, number> | null;
   syncMs: number | null;
@@ -532,6 +791,8 @@ interface SizeResult {
   diskMb: number | null;
   estimateMb: number | null;
   rawDiskMb: number | null;
+  /** CPU seconds per part of the system during each phase. */
+  cpu: [string, string][];
   profiles: string[];
   notes: string[];
 }
@@ -549,6 +810,7 @@ async function runCleanups(): Promise<void> {
 async function runSize(n: number, opts: Options): Promise<SizeResult> {
   const r: SizeResult = {
     products: n,
+    build: rendererBuild(),
     seedLine: null,
     docs: null,
     syncMs: null,
@@ -572,6 +834,7 @@ async function runSize(n: number, opts: Options): Promise<SizeResult> {
     diskMb: null,
     estimateMb: null,
     rawDiskMb: null,
+    cpu: [],
     profiles: [],
     notes: [],
   };
@@ -586,6 +849,10 @@ async function runSize(n: number, opts: Options): Promise<SizeResult> {
     const hqStarted = performance.now();
     await hq.start();
     r.seedLine = /Seeded the demo chain[^\n]*/.exec(hq.output())?.[0] ?? null;
+    const monitor = new pg.Client({ connectionString: PG_ADMIN_URL });
+    await monitor.connect();
+    cleanups.push(() => monitor.end());
+    const dbName = new URL(db.url).pathname.slice(1);
     log(`HQ ready in ${((performance.now() - hqStarted) / 1000).toFixed(1)} s: ${r.seedLine ?? 'no seeding line in its output'}`);
 
     // ---- Chromium on a profile folder of its own -----------------------------------------
@@ -593,6 +860,11 @@ async function runSize(n: number, opts: Options): Promise<SizeResult> {
     cleanups.push(async () => rmSync(profileDir, { recursive: true, force: true }));
     const context: BrowserContext = await chromium.launchPersistentContext(profileDir, { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
     cleanups.push(() => context.close());
+    const watched: Watched = {
+      profileDir,
+      hqPort: hq.port,
+      pgPids: async () => (await monitor.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [dbName])).rows.map((row) => row.pid),
+    };
     const profDir = opts.cpuProf ? mkdtempSync(join(tmpdir(), `kassa-bench-cpuprof-${n}-`)) : null;
     let page = context.pages()[0] ?? (await context.newPage());
     // Set from callbacks (a crash, the progress sampler), hence an object TypeScript does not narrow.
@@ -613,6 +885,7 @@ async function runSize(n: number, opts: Options): Promise<SizeResult> {
     let cdp = await context.newCDPSession(page);
     if (profDir) await startProfile(cdp, 2000);
     const syncTimeoutMs = opts.syncMinutes * 60_000;
+    const syncCpu = await cpuSnapshot(watched);
     const syncStart = performance.now();
     let lastReceived = 0;
     let sampling = false;
@@ -653,6 +926,7 @@ async function runSize(n: number, opts: Options): Promise<SizeResult> {
       log(r.notes[r.notes.length - 1] ?? '');
     } finally {
       clearInterval(sampler);
+      r.cpu.push(['first sync', cpuBetween(syncCpu, await cpuSnapshot(watched))]);
     }
     if (profDir && !seen.crashed) {
       const summary = await within(stopProfile(cdp, join(profDir, 'first-sync.cpuprofile')), 120_000);
@@ -691,6 +965,7 @@ async function runSize(n: number, opts: Options): Promise<SizeResult> {
       // Timed: handing each chunk to the page (as JSON text), parsing it there, one readwrite
       // transaction with strict durability per chunk, until that transaction completed; chunk
       // after chunk. Not timed: pulling from HQ (above), opening the database.
+      const rawCpu = await cpuSnapshot(watched);
       const rawStart = performance.now();
       for (const [store, texts] of raw.chunks) {
         for (const text of texts) {
@@ -714,6 +989,7 @@ async function runSize(n: number, opts: Options): Promise<SizeResult> {
         }
       }
       r.rawIdbMs = performance.now() - rawStart;
+      r.cpu.push(['raw IndexedDB', cpuBetween(rawCpu, await cpuSnapshot(watched))]);
       log(`raw IndexedDB: ${fmt(total)} docs in ${(r.rawIdbMs / 1000).toFixed(1)} s`);
       await rawPage.evaluate(() => {
         const db: unknown = Reflect.get(globalThis, 'kassaRawDb');
@@ -738,6 +1014,7 @@ async function runSize(n: number, opts: Options): Promise<SizeResult> {
 
     // ---- 3. cold starts on the same profile ---------------------------------------------
     const coldTimeoutMs = Math.max(600_000, syncTimeoutMs / 3);
+    const coldCpu = await cpuSnapshot(watched);
     for (let i = 0; i < opts.coldStarts; i++) {
       const next = await context.newPage();
       watchCrash(next);
@@ -777,6 +1054,7 @@ async function runSize(n: number, opts: Options): Promise<SizeResult> {
         if (summary) r.profiles.push(`  cold start (navigation to first scan answered):\n${summary}`);
       }
     }
+    r.cpu.push([`${opts.coldStarts} cold starts`, cpuBetween(coldCpu, await cpuSnapshot(watched))]);
     if (!page.isClosed()) await clearCart(page);
     cdp = await context.newCDPSession(page);
     if (sample.length === 0) {
@@ -785,6 +1063,7 @@ async function runSize(n: number, opts: Options): Promise<SizeResult> {
     }
 
     // ---- 4. lookups, measured in the page ----------------------------------------------
+    const lookupCpu = await cpuSnapshot(watched);
     const scanTimeoutMs = 120_000;
     const barcodes: number[] = [];
     const roundTrips: number[] = [];
@@ -824,6 +1103,8 @@ async function runSize(n: number, opts: Options): Promise<SizeResult> {
       log(`search (all products): median ${r.catalogSearch?.median.toFixed(1)} ms, p95 ${r.catalogSearch?.p95.toFixed(1)} ms`);
     }
 
+    r.cpu.push(['lookups (typing included)', cpuBetween(lookupCpu, await cpuSnapshot(watched))]);
+
     // The page's first type-ahead search with a query since it opened (usually digits of a scan):
     // it pays for building the word index.
     r.firstSearch = await page.evaluate(() => {
@@ -850,10 +1131,12 @@ async function runSize(n: number, opts: Options): Promise<SizeResult> {
     if (!disk.folders.length) r.notes.push(`no IndexedDB folder for ${hq.url} under ${profileDir}/Default/IndexedDB`);
     return r;
   } catch (e) {
-    r.notes.push(`failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    r.notes.push(interruptedBy ? `interrupted by ${interruptedBy}` : `failed: ${failureText(e)}`);
     log(r.notes[r.notes.length - 1] ?? '');
     return r;
   } finally {
+    const buildNow = rendererBuild();
+    if (buildNow !== r.build) r.notes.push(`dist/renderer was rebuilt during the run (${r.build} → ${buildNow}): figures may mix two builds`);
     await runCleanups();
   }
 }
@@ -932,12 +1215,13 @@ function report(r: SizeResult, opts: Options): Record<string, number | null> {
     ],
   ];
   const width = Math.max(...lines.map(([k]) => k.length));
-  console.log(`\nKassa catalog benchmark: ${fmt(r.products)} products (${new Date().toISOString()}, ${process.version}, ${cpus().length} cores, Chromium headless)`);
+  console.log(`\nKassa catalog benchmark: ${fmt(r.products)} products (${new Date().toISOString()}, ${process.version}, ${cpus().length} cores, Chromium headless; ${r.build})`);
   for (const [k, v] of lines) console.log(`  ${k.padEnd(width)}  ${v}`);
   if (r.syncSamples.length) {
     console.log(`  first-sync progress (every 10 s):`);
     for (const s of r.syncSamples) console.log(`    ${s}`);
   }
+  for (const [phase, text] of r.cpu) console.log(`  CPU, ${phase}: ${text}`);
   for (const p of r.profiles) console.log(p);
   for (const note of r.notes) console.log(`  NOTE: ${note}`);
   return {
@@ -957,16 +1241,15 @@ function report(r: SizeResult, opts: Options): Record<string, number | null> {
 
 async function main(): Promise<number> {
   const opts = parseArgs(process.argv.slice(2));
-  let interrupted = false;
-  const stop = (): void => {
-    if (interrupted) return;
-    interrupted = true;
-    log('interrupted: cleaning up');
+  const stop = (signal: NodeJS.Signals): void => {
+    if (interruptedBy) return;
+    interruptedBy = signal;
+    log(`${signal}: cleaning up`);
     void runCleanups().finally(() => process.exit(130));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-  log(`sizes ${opts.products.map(fmt).join(', ')}; renderer from ${join(ROOT, 'dist/renderer')} (npm run build:renderer)`);
+  log(`sizes ${opts.products.map(fmt).join(', ')}; register: ${rendererBuild()}`);
   let incomplete = false;
   for (const n of opts.products) {
     const result = await runSize(n, opts);
