@@ -843,6 +843,8 @@ async function main(): Promise<number> {
     baselinePool = null;
     monitorOpen = false;
     await monitor.end();
+    // HQ first: dropping the database under running HQ processes kills their connections.
+    for (const hq of hqs) await stopHq(hq).catch(() => undefined);
     await db.drop();
     if (profDir) rmSync(profDir, { recursive: true, force: true });
     console.log(
