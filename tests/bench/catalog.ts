@@ -354,12 +354,58 @@ interface CpuSnapshot {
   machine: { busy: number; total: number };
 }
 
+/** CPU seconds a process has used, or null when it is gone. */
+function procCpu(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The PostgreSQL backends serving one database, polled (HQ's pool closes idle connections, so a
+ * backend may live and die within a phase): the CPU each was last seen with, dead ones included.
+ */
+class PgBackends {
+  readonly lastCpu = new Map<number, number>();
+  private readonly timer: NodeJS.Timeout;
+  private polling: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly monitor: pg.Client,
+    private readonly dbName: string,
+  ) {
+    this.timer = setInterval(() => void this.poll(), 500);
+  }
+
+  /** Polls now (after any poll under way). */
+  poll(): Promise<void> {
+    this.polling = this.polling.then(async () => {
+      const { rows } = await this.monitor
+        .query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [this.dbName])
+        .catch(() => ({ rows: [] as { pid: number }[] }));
+      for (const { pid } of rows) {
+        const cpu = procCpu(pid);
+        if (cpu !== null) this.lastCpu.set(pid, cpu);
+      }
+    });
+    return this.polling;
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.polling;
+  }
+}
+
 /** What runs for one size, for CPU accounting. */
 interface Watched {
   profileDir: string;
   hqPort: number;
-  /** PostgreSQL backends serving the bench database (pg_stat_activity). */
-  pgPids(): Promise<number[]>;
+  pg: PgBackends;
 }
 
 async function cpuSnapshot(w: Watched): Promise<CpuSnapshot> {
@@ -379,8 +425,8 @@ async function cpuSnapshot(w: Watched): Promise<CpuSnapshot> {
     }
     if (environ.split('\0').includes(`PORT=${w.hqPort}`)) perPid.set(p.pid, { part: 'HQ', cpu: p.cpu });
   }
-  const pg = new Set(await w.pgPids().catch(() => []));
-  for (const p of all) if (pg.has(p.pid)) perPid.set(p.pid, { part: 'PostgreSQL', cpu: p.cpu });
+  await w.pg.poll();
+  for (const [pid, cpu] of w.pg.lastCpu) perPid.set(pid, { part: 'PostgreSQL', cpu });
   const own = process.cpuUsage();
   perPid.set(process.pid, { part: 'bench', cpu: (own.user + own.system) / 1e6 });
   return { at: performance.now(), perPid, machine: machineCpu() };
@@ -852,7 +898,8 @@ async function runSize(n: number, opts: Options): Promise<SizeResult> {
     const monitor = new pg.Client({ connectionString: PG_ADMIN_URL });
     await monitor.connect();
     cleanups.push(() => monitor.end());
-    const dbName = new URL(db.url).pathname.slice(1);
+    const backends = new PgBackends(monitor, new URL(db.url).pathname.slice(1));
+    cleanups.push(() => backends.stop());
     log(`HQ ready in ${((performance.now() - hqStarted) / 1000).toFixed(1)} s: ${r.seedLine ?? 'no seeding line in its output'}`);
 
     // ---- Chromium on a profile folder of its own -----------------------------------------
@@ -863,7 +910,7 @@ async function runSize(n: number, opts: Options): Promise<SizeResult> {
     const watched: Watched = {
       profileDir,
       hqPort: hq.port,
-      pgPids: async () => (await monitor.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [dbName])).rows.map((row) => row.pid),
+      pg: backends,
     };
     const profDir = opts.cpuProf ? mkdtempSync(join(tmpdir(), `kassa-bench-cpuprof-${n}-`)) : null;
     let page = context.pages()[0] ?? (await context.newPage());
@@ -917,6 +964,7 @@ async function runSize(n: number, opts: Options): Promise<SizeResult> {
       r.syncMs = performance.now() - syncStart;
       log(`first sync: ready to scan after ${(r.syncMs / 1000).toFixed(1)} s`);
     } catch (e) {
+      if (interruptedBy) throw e;
       const progress = seen.crashed ? seen.progress : ((await syncProgress(page)) ?? seen.progress);
       const received = progress ? `${fmt(progress.received)} of ${progress.total === null ? '?' : fmt(progress.total)} products received` : 'progress unknown';
       const why = seen.crashed
@@ -998,6 +1046,7 @@ async function runSize(n: number, opts: Options): Promise<SizeResult> {
       await rawPage.close();
       r.rawDiskMb = mb(originIdbBytes(profileDir, rawOrigin).bytes);
     } catch (e) {
+      if (interruptedBy) throw e;
       r.notes.push(`raw IndexedDB baseline failed: ${errorText(e)}`);
       log(r.notes[r.notes.length - 1] ?? '');
     }
@@ -1032,6 +1081,7 @@ async function runSize(n: number, opts: Options): Promise<SizeResult> {
         await page.goto(hq.url);
         await waitReady(page, coldTimeoutMs);
       } catch (e) {
+        if (interruptedBy) throw e;
         r.notes.push(`cold start ${i + 1} not ready in ${coldTimeoutMs / 60_000} min: ${seen.crashed ? 'the renderer crashed' : errorText(e)}`);
         log(r.notes[r.notes.length - 1] ?? '');
         return r;
