@@ -846,11 +846,19 @@ interface SizeResult {
 /** Cleanup of the size that is running, also on Ctrl+C. */
 const cleanups: (() => Promise<void>)[] = [];
 
-async function runCleanups(): Promise<void> {
-  while (cleanups.length) {
-    const fn = cleanups.pop();
-    await fn?.().catch((e: unknown) => log(`cleanup: ${errorText(e)}`));
-  }
+let cleaning: Promise<void> | null = null;
+
+/** Runs the cleanups, newest first; a second caller waits for the same run (a signal during a size's own cleanup). */
+function runCleanups(): Promise<void> {
+  cleaning ??= (async () => {
+    while (cleanups.length) {
+      const fn = cleanups.pop();
+      await fn?.().catch((e: unknown) => log(`cleanup: ${errorText(e)}`));
+    }
+  })().finally(() => {
+    cleaning = null;
+  });
+  return cleaning;
 }
 
 async function runSize(n: number, opts: Options): Promise<SizeResult> {
@@ -936,10 +944,22 @@ async function runSize(n: number, opts: Options): Promise<SizeResult> {
     const syncStart = performance.now();
     let lastReceived = 0;
     let sampling = false;
+    // HQ must stay up: a sync waiting for an HQ that is gone would only time out.
+    let hqDownSince: number | null = null;
+    let hqGone: (reason: Error) => void = () => undefined;
+    const hqLost = new Promise<never>((_, reject) => {
+      hqGone = reject;
+    });
+    hqLost.catch(() => undefined);
     const sampler = setInterval(() => {
       if (sampling) return;
       sampling = true;
       void (async () => {
+        const healthy = await within(fetch(`${hq.url}/api/health`).then((res) => res.ok), 5000);
+        hqDownSince = healthy ? null : (hqDownSince ?? performance.now());
+        if (hqDownSince !== null && performance.now() - hqDownSince > 30_000) {
+          hqGone(new Error(`HQ stopped answering ${((hqDownSince - syncStart) / 1000).toFixed(0)} s into the sync; its output ends:\n${hq.output().trim().slice(-1500)}`));
+        }
         const progress = await syncProgress(page);
         const heap = await heapUsedMb(cdp);
         const rss = chromiumRss(profileDir);
@@ -960,7 +980,7 @@ async function runSize(n: number, opts: Options): Promise<SizeResult> {
     }, 10_000);
     try {
       await page.getByRole('button', { name: 'Enrol register' }).click();
-      await waitReady(page, syncTimeoutMs);
+      await Promise.race([waitReady(page, syncTimeoutMs), hqLost]);
       r.syncMs = performance.now() - syncStart;
       log(`first sync: ready to scan after ${(r.syncMs / 1000).toFixed(1)} s`);
     } catch (e) {
@@ -969,7 +989,9 @@ async function runSize(n: number, opts: Options): Promise<SizeResult> {
       const received = progress ? `${fmt(progress.received)} of ${progress.total === null ? '?' : fmt(progress.total)} products received` : 'progress unknown';
       const why = seen.crashed
         ? `the renderer crashed after ${((performance.now() - syncStart) / 60_000).toFixed(1)} min`
-        : `sync did not finish in ${opts.syncMinutes} min (${errorText(e)})`;
+        : hqDownSince !== null
+          ? e instanceof Error ? e.message : String(e)
+          : `sync did not finish in ${opts.syncMinutes} min (${errorText(e)})`;
       r.notes.push(`${why}; ${received}`);
       log(r.notes[r.notes.length - 1] ?? '');
     } finally {
@@ -1155,8 +1177,8 @@ async function runSize(n: number, opts: Options): Promise<SizeResult> {
 
     r.cpu.push(['lookups (typing included)', cpuBetween(lookupCpu, await cpuSnapshot(watched))]);
 
-    // The page's first type-ahead search with a query since it opened (usually digits of a scan):
-    // it pays for building the word index.
+    // The page's first type-ahead search with a query since it opened (often digits of a scan):
+    // an index built on first use pays for it here.
     r.firstSearch = await page.evaluate(() => {
       for (const e of performance.getEntriesByName('kassa:search', 'measure')) {
         const detail: unknown = e instanceof PerformanceMeasure ? e.detail : null;
@@ -1239,7 +1261,7 @@ function report(r: SizeResult, opts: Options): Record<string, number | null> {
     [
       'first search',
       r.firstSearch
-        ? `${ms(r.firstSearch.duration)} for “${r.firstSearch.query}”, ${fmt(r.firstSearch.startTime)} ms after navigation: the page's first type-ahead search (builds the word index)`
+        ? `${ms(r.firstSearch.duration)} for “${r.firstSearch.query}”, ${fmt(r.firstSearch.startTime)} ms after navigation: the page's first type-ahead search since it opened (an index built lazily would show here)`
         : 'not measured (or its measure was dropped)',
     ],
     [
