@@ -1,5 +1,6 @@
 import type { Cart } from '../../src/cart.ts';
 import type { ChainLink } from '../../src/chain.ts';
+import type { Customer, DepositOverride, NewOrderLine, OrderSettings, OrderState } from '../../src/order.ts';
 import type { CompletedSale, TenderInput } from '../../src/sale.ts';
 import type { ProductDoc, StoreDoc } from '../protocol/docs.ts';
 import type { CategoryNode } from './search-index.ts';
@@ -110,9 +111,71 @@ export interface RegisterClient {
   subscribeStatus(listener: (status: SyncStatus) => void): () => void;
   /** Called (at most every 100 ms) after products, assortment or stock in the replica changed. */
   subscribeReplica(listener: () => void): () => void;
+  // ---- customer orders (src/order.ts) -------------------------------------------------------
+  /** The chain's order settings from the replica (deposit share, cancellation charge, delivery modes). */
+  orderSettings(): Promise<OrderSettings>;
+  /** Customers known to this register (from orders in its replica), matching a name, phone or e-mail. */
+  findCustomers(query: string, limit?: number): Promise<Customer[]>;
+  /** Makes an order: one created event, numbered without HQ, written in one local write. */
+  createOrder(order: NewOrder, operatorId: string): Promise<OrderView>;
+  /** Orders in the replica (and this register's own) matching a number, customer name or phone; newest first. */
+  findOrders(query: string, limit?: number): Promise<OrderSummary[]>;
+  /** Orders with open lines to be picked up at this store. */
+  ordersForPickup(limit?: number): Promise<OrderSummary[]>;
+  /**
+   * An order by number: from the replica (folded with this register's own events), or — when it
+   * was never replicated here — from HQ when online. null when neither has it (offline: says so by throwing).
+   */
+  order(orderNo: string): Promise<OrderView | null>;
+  pickUpOrder(orderNo: string, lineNos: number[], tenders: TenderInput[], operatorId: string): Promise<OrderView>;
+  cancelOrder(orderNo: string, lineNos: number[], method: 'cash' | 'card', reason: string, operatorId: string): Promise<OrderView>;
+  addDeposit(orderNo: string, amountCents: number, tenders: TenderInput[], operatorId: string): Promise<OrderView>;
+  /** Checks a manager's id and PIN against the replica (offline too); null when wrong or not a manager. */
+  approveAsManager(operatorId: string, pin: string): Promise<Approval | null>;
   /** Try to reach HQ now (pull everything, push everything). */
   syncNow(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** An order in a list: enough to pick it (search results, "ready for pick-up here"). */
+export interface OrderSummary {
+  orderNo: string;
+  customerName: string;
+  customerPhone: string | null;
+  status: OrderState['status'];
+  /** Stores where open lines wait to be picked up. */
+  pickupStores: string[];
+  /** Open lines to be picked up at this register's store. */
+  pickupHere: number;
+  balanceCents: number;
+  exceptions: number;
+  createdAt: string;
+  storeId: string;
+}
+
+/** Where an order on screen comes from. */
+export type OrderSource = 'replica' | 'hq';
+
+export interface OrderView {
+  state: OrderState;
+  /** 'replica': this register's copy (works offline). 'hq': fetched from HQ just now (never replicated here). */
+  source: OrderSource;
+  /** Events made at this register that HQ has not confirmed yet (shown as "not yet at HQ"). */
+  pendingEventIds: string[];
+}
+
+/** A manager who approved something at this register (PIN checked against the replica). */
+export interface Approval {
+  managerId: string;
+  name: string;
+}
+
+export interface NewOrder {
+  customer: Customer;
+  lines: NewOrderLine[];
+  depositCents: number;
+  override: DepositOverride | null;
+  tenders: TenderInput[];
 }
 
 /** What enrolment returns: the identity to keep, and where HQ's numbering and chain stand. */

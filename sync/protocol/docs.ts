@@ -1,4 +1,5 @@
 import type { ChainLink } from '../../src/chain.ts';
+import type { OrderEvent, OrderSettings } from '../../src/order.ts';
 import type { CompletedSale } from '../../src/sale.ts';
 import type { VatClass } from '../../src/vat.ts';
 
@@ -75,20 +76,72 @@ export interface SaleDoc extends CompletedSale, ChainLink {
   _deleted: boolean;
 }
 
+/** An order event a register made (src/order.ts); immutable, pushed to HQ. */
+export type OrderEventDoc = OrderEvent & { _deleted: boolean };
+
+/**
+ * An order as HQ holds it: every event it has, in the fold's order. A register folds these with
+ * its own events HQ has not confirmed yet (src/order.ts foldOrder), so it shows what HQ will
+ * decide. The other fields are HQ's fold, for lists and search.
+ */
+export interface OrderDoc {
+  /** The order number, ORD-<store>-<register>-<seq>. */
+  id: string;
+  /** Where it was made. */
+  storeId: string;
+  /** Every store that replicates it: where it was made, its pick-up stores, stores that acted on it. */
+  stores: string[];
+  customerName: string;
+  customerPhone: string | null;
+  status: 'open' | 'partly' | 'completed' | 'cancelled';
+  /** Open lines wait to be picked up at these stores. */
+  pickupStores: string[];
+  exceptions: number;
+  createdAt: string;
+  events: OrderEvent[];
+  _deleted: boolean;
+}
+
+/** The chain's settings a register needs (one document, id "orders"). */
+export interface SettingsDoc extends OrderSettings {
+  id: string;
+  _deleted: boolean;
+}
+
+/**
+ * A store's operator, as the register needs them to check a PIN offline: the PIN only as a
+ * slow hash (PBKDF2-SHA-256, sync/protocol/pin.ts), never in plain text.
+ */
+export interface OperatorDoc {
+  id: string;
+  name: string;
+  role: 'cashier' | 'manager';
+  /** null: every store of the chain. */
+  storeId: string | null;
+  pinHash: string;
+  pinSalt: string;
+  pinIterations: number;
+  _deleted: boolean;
+}
+
 export interface CollectionDocs {
   stores: StoreDoc;
   products: ProductDoc;
   assortment: AssortmentDoc;
   stock: StockDoc;
   sales: SaleDoc;
+  orders: OrderDoc;
+  orderEvents: OrderEventDoc;
+  settings: SettingsDoc;
+  operators: OperatorDoc;
 }
 
 export type CollectionName = keyof CollectionDocs;
 
 /** Collections a register pulls from HQ (master data, scoped to the register's store where it says so). */
-export const PULL_COLLECTIONS = ['stores', 'products', 'assortment', 'stock'] as const satisfies readonly CollectionName[];
+export const PULL_COLLECTIONS = ['stores', 'products', 'assortment', 'stock', 'orders', 'settings', 'operators'] as const satisfies readonly CollectionName[];
 /** Collections a register pushes to HQ (immutable records it made). */
-export const PUSH_COLLECTIONS = ['sales'] as const satisfies readonly CollectionName[];
+export const PUSH_COLLECTIONS = ['sales', 'orderEvents'] as const satisfies readonly CollectionName[];
 
 export type PullCollection = (typeof PULL_COLLECTIONS)[number];
 export type PushCollection = (typeof PUSH_COLLECTIONS)[number];

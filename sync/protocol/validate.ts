@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { MAX_CENTS } from '../../src/money.ts';
+import { type OrderEvent, verifyOrderEvent } from '../../src/order.ts';
 import { type CompletedSale, verifySale } from '../../src/sale.ts';
-import type { PushCollection, SaleDoc } from './docs.ts';
+import type { CollectionDocs, OrderEventDoc, PushCollection, SaleDoc } from './docs.ts';
 import { MAX_PUSH_ROWS } from './wire.ts';
 
 const cents = z.int().min(-MAX_CENTS).max(MAX_CENTS);
@@ -187,27 +188,96 @@ export function validateSale(input: unknown): Validated<SaleDoc> {
   return problems.length ? { ok: false, problems } : { ok: true, value };
 }
 
-const validators: Record<PushCollection, (input: unknown) => Validated<SaleDoc>> = {
+// ---- order events (src/order.ts) ------------------------------------------------------------
+
+const address = z.strictObject({ street: text(1, 200), postcode: text(1, 16), town: text(1, 100), country: z.string().regex(/^[A-Z]{2}$/, 'must be a 2-letter country code') });
+const customer = z.strictObject({
+  name: text(1, 200),
+  phone: text(3, 32).nullable(),
+  email: z.string().max(200).regex(/^[^\s@]+@[^\s@]+$/, 'must be an e-mail address').nullable(),
+  addresses: z.array(address).max(10),
+});
+const fulfilment = z.discriminatedUnion('mode', [
+  z.strictObject({ mode: z.literal('carry') }),
+  z.strictObject({ mode: z.literal('pickup'), storeId: locationId }),
+  z.strictObject({ mode: z.literal('ship'), fromLocationId: locationId, address, deliveryMode: text(1, 32), chargeCents: nonNegCents }),
+]);
+const orderLine = saleLine.extend({ fulfilment });
+const orderPayment = z.strictObject({
+  dueCents: nonNegCents,
+  roundingCents: z.int().min(-2).max(2),
+  payableCents: nonNegCents,
+  changeCents: nonNegCents,
+  tenders: z.array(tender).min(1).max(10),
+});
+const allocations = z.array(z.strictObject({ lineNo: z.int().min(1).max(1000), cents: nonNegCents })).max(500);
+const eventBase = {
+  id: text(1, 48),
+  orderNo: text(1, 48),
+  storeId: locationId,
+  registerId: locationId,
+  seq: z.int().min(1),
+  clock: z.int().min(1).max(1_000_000),
+  createdAt: z.iso.datetime({ offset: true }),
+  operatorId: text(1, 32),
+  _deleted: z.literal(false),
+};
+export const orderEventDocSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    ...eventBase,
+    type: z.literal('created'),
+    customer,
+    lines: z.array(orderLine).min(1).max(500),
+    depositBp: z.int().min(0).max(10_000),
+    depositRequiredCents: nonNegCents,
+    override: z.strictObject({ managerId: text(1, 32), reason: text(1, 200) }).nullable(),
+    allocations,
+    payment: orderPayment.nullable(),
+  }),
+  z.strictObject({ ...eventBase, type: z.literal('deposit'), allocations: allocations.min(1), payment: orderPayment }),
+  z.strictObject({
+    ...eventBase,
+    type: z.literal('pickedUp'),
+    lines: z.array(z.strictObject({ lineNo: z.int().min(1).max(1000), balanceCents: nonNegCents })).min(1).max(500),
+    payment: orderPayment.nullable(),
+  }),
+  z.strictObject({ ...eventBase, type: z.literal('shipped'), lines: z.array(z.strictObject({ lineNo: z.int().min(1).max(1000) })).min(1).max(500) }),
+  z.strictObject({
+    ...eventBase,
+    type: z.literal('cancelled'),
+    lines: z.array(z.strictObject({ lineNo: z.int().min(1).max(1000), refundCents: nonNegCents, chargeCents: nonNegCents })).min(1).max(500),
+    refund: z.strictObject({ amountCents: nonNegCents, method: z.enum(['cash', 'card']), paidOutCents: nonNegCents, roundingCents: z.int().min(-2).max(2) }).nullable(),
+    reason: text(0, 200),
+  }),
+]);
+
+/** Shape and arithmetic of a pushed order event: the schema, then the domain's own check. */
+export function validateOrderEvent(input: unknown): Validated<OrderEventDoc> {
+  const parsed = orderEventDocSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, problems: fromZod(parsed.error) };
+  const value = parsed.data as OrderEventDoc;
+  const problems = verifyOrderEvent(value as OrderEvent);
+  return problems.length ? { ok: false, problems } : { ok: true, value };
+}
+
+const validators: { [C in PushCollection]: (input: unknown) => Validated<CollectionDocs[C]> } = {
   sales: validateSale,
+  orderEvents: validateOrderEvent,
 };
 
-/**
- * Validates a push body: an array of RxDB push rows. Immutable records have no assumed master
- * state worth trusting, so only newDocumentState is checked. Problems name the field from the
- * body's root, e.g. "[2].newDocumentState.lines[0].quantity".
- */
-export function validatePushRows(collection: PushCollection, body: unknown): Validated<SaleDoc[]> {
+export function validatePushRows<C extends PushCollection>(collection: C, body: unknown): Validated<CollectionDocs[C][]> {
   if (!Array.isArray(body)) return { ok: false, problems: [{ field: '', reason: 'body must be an array of push rows' }] };
   if (body.length > MAX_PUSH_ROWS) {
     return { ok: false, problems: [{ field: '', reason: `at most ${MAX_PUSH_ROWS} rows per push, got ${body.length}` }] };
   }
-  const docs: SaleDoc[] = [];
+  const docs: CollectionDocs[C][] = [];
+  const validate = validators[collection] as (input: unknown) => Validated<CollectionDocs[C]>;
   for (let i = 0; i < body.length; i++) {
     const row: unknown = body[i];
     if (typeof row !== 'object' || row === null || !('newDocumentState' in row)) {
       return { ok: false, problems: [{ field: `[${i}]`, reason: 'must be { newDocumentState, assumedMasterState }' }] };
     }
-    const result = validators[collection]((row as { newDocumentState: unknown }).newDocumentState);
+    const result = validate((row as { newDocumentState: unknown }).newDocumentState);
     if (!result.ok) {
       return {
         ok: false,

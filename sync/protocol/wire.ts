@@ -65,12 +65,19 @@ export interface EnrolResponse {
   lastSequence: number;
   /** Hash of that record (the register's chain head at HQ), or null. */
   lastHash: string | null;
+  /** Highest order-event sequence HQ has seen from this register (0 if none): order numbering continues above it. */
+  lastOrderSequence: number;
   /** When the register token expires (ISO); renew before with POST /api/registers/renew. */
   expiresAt: string;
 }
 
 export interface SalesListResponse {
   sales: (CollectionDocs['sales'] & { receivedAt: string })[];
+}
+
+/** GET /api/orders?q= (chain-wide search, register or admin token). */
+export interface OrdersResponse {
+  orders: CollectionDocs['orders'][];
 }
 
 export const DEFAULT_PULL_LIMIT = 1000;
