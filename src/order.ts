@@ -1,5 +1,5 @@
 import { type Cents, MoneyError, assertCents, isCents, multiplyCents } from './money.ts';
-import { formatDocumentNumber, parseDocumentNumber } from './numbering.ts';
+import { formatDocumentNumber } from './numbering.ts';
 import { roundCash } from './rounding.ts';
 import { type Tender, type TenderInput, applyTenders } from './sale.ts';
 import { type VatClass, isVatClass } from './vat.ts';
@@ -176,9 +176,12 @@ export function orderEventId(storeId: string, registerId: string, seq: number): 
 }
 /** "ord-1001-02-42 " → "ORD-1001-02-000042"; null when it is not an order number. */
 export function normalizeOrderNumber(text: string): string | null {
-  const m = /^\s*ORD[-\s]?(.*)$/i.exec(text);
-  const n = parseDocumentNumber(m ? m[1]! : text);
-  return n ? orderNumber(n.storeId, n.registerId, n.seq) : null;
+  // Typed by hand: any case, spaces, the sequence without its leading zeros.
+  const m = /^\s*(?:ORD[-\s]?)?([A-Z0-9]{1,8})-([A-Z0-9]{1,8})-(\d{1,16})\s*$/i.exec(text);
+  if (!m) return null;
+  const seq = Number(m[3]);
+  if (!Number.isSafeInteger(seq) || seq < 1) return null;
+  return orderNumber(m[1]!.toUpperCase(), m[2]!.toUpperCase(), seq);
 }
 
 // ---- money helpers -----------------------------------------------------------------------------
