@@ -2,10 +2,12 @@
  * Receipt and order numbers that are unique without asking HQ, and readable aloud:
  * store id, register id and a per-register sequence, e.g. "1001-02-000042".
  *
- * One sequence per register serves every record kind, so two records of one register never
- * share a number. The sequence is reserved (persisted) before the record is written: a crash
+ * Sales use one sequence per register, so two receipts of one register never share a number
+ * (and the sales chain has no gaps but those a crash leaves). Order events use a second
+ * sequence of their own, written with a prefix (EVT-…, ORD-…, src/order.ts), so the two can
+ * never be confused. Each sequence is reserved (persisted) before the record is written: a crash
  * in between leaves a gap, never a duplicate. After a reinstall, enrolment returns the highest
- * sequence HQ has seen from the register, and the register continues above it.
+ * sequences HQ has seen from the register, and the register continues above it.
  */
 export const SEQ_DIGITS = 6;
 

@@ -12,9 +12,12 @@ import {
   isPushCollection,
   LOCATION_ID,
   isStorableText,
+  type OrdersResponse,
+  type Validated,
   validateEnrol,
   validatePushRows,
 } from '../protocol/index.ts';
+import { normalizeOrderNumber } from '../../src/order.ts';
 import { HqError } from './errors.ts';
 import { ImportError, applyImport, checkKind, importErrorBody, importFormat, parseImport } from './import.ts';
 import { RateLimiter } from './rate-limit.ts';
@@ -61,6 +64,56 @@ function intParam(value: unknown, field: string, min: number, max: number, fallb
     throw new HqError(400, 'invalid', `${field} must be a whole number from ${min} to ${max}`, field);
   }
   return n;
+}
+
+/** A query parameter that is optional text: one value, at most `max` characters, no control characters. */
+function textParam(value: unknown, field: string, max: number): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw new HqError(400, 'invalid', `${field} must be text (given once)`, field);
+  if (value.length > max) throw new HqError(400, 'invalid', `${field} is longer than ${max} characters`, field);
+  if (!isStorableText(value)) throw new HqError(400, 'invalid', `${field} must be text without control characters`, field);
+  return value;
+}
+
+/** An order number in a path, in any form normalizeOrderNumber takes ("ord-1001-01-42" too), as HQ writes it. */
+function orderNoParam(value: string): string {
+  const orderNo = value.length <= 64 && isStorableText(value) ? normalizeOrderNumber(value) : null;
+  if (!orderNo) throw new HqError(400, 'invalid', 'orderNo must be an order number like ORD-1001-01-000001', 'orderNo');
+  return orderNo;
+}
+
+/** The body of POST /api/orders/:orderNo/shipped: `{ lines: [lineNo, …] }`, 1-500 distinct line numbers. */
+function shipmentLines(body: unknown): number[] {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HqError(400, 'invalid', 'the body must be { "lines": [line numbers] }', 'lines');
+  const extra = Object.keys(body).find((k) => k !== 'lines');
+  if (extra !== undefined) throw new HqError(400, 'invalid', `${extra} is not a field of a shipment`, extra);
+  const { lines } = body as { lines?: unknown };
+  if (!Array.isArray(lines) || lines.length < 1 || lines.length > 500) throw new HqError(400, 'invalid', 'lines must be a list of 1 to 500 line numbers', 'lines');
+  lines.forEach((n: unknown, i) => {
+    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1 || n > 1000) throw new HqError(400, 'invalid', 'must be a line number from 1 to 1000', `lines[${i}]`);
+    if (lines.indexOf(n) !== i) throw new HqError(400, 'invalid', `line ${n} is named twice`, `lines[${i}]`);
+  });
+  return lines as number[];
+}
+
+/** A refused push: 400 naming the first bad field (`[3].newDocumentState.lines[0].quantity`). */
+function validated<T>(result: Validated<T>): T {
+  if (result.ok) return result.value;
+  const p = result.problems[0];
+  throw new HqError(400, 'invalid', `${p?.field || 'body'}: ${p?.reason ?? 'invalid'}`, p?.field);
+}
+
+/** A register pushes only its own records: 403 for another store's or register's, and nothing of the push is written. */
+function ownRecords<T extends { storeId: string; registerId: string }>(who: RegisterPrincipal, noun: string, docs: T[]): T[] {
+  docs.forEach((doc, i) => {
+    if (doc.storeId !== who.storeId) {
+      throw new HqError(403, 'forbidden', `register ${who.storeId}-${who.registerId} cannot send ${noun} of store ${doc.storeId}`, `[${i}].newDocumentState.storeId`);
+    }
+    if (doc.registerId !== who.registerId) {
+      throw new HqError(403, 'forbidden', `register ${who.storeId}-${who.registerId} cannot send ${noun} of register ${doc.registerId}`, `[${i}].newDocumentState.registerId`);
+    }
+  });
+  return docs;
 }
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
@@ -193,6 +246,44 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     return { sales: await store.listSales(storeId, limit) };
   });
 
+  // ---- customer orders ---------------------------------------------------------------------
+  /** Any register of the chain (an order may be picked up or cancelled anywhere) or the admin token. */
+  const requireRegisterOrAdmin = async (req: FastifyRequest): Promise<void> => {
+    if (!isAdmin(req)) await requireRegister(req);
+  };
+
+  app.get('/api/orders', async (req): Promise<OrdersResponse> => {
+    await requireRegisterOrAdmin(req);
+    const query = req.query as Record<string, unknown>;
+    const q = textParam(query.q, 'q', 100) ?? '';
+    const limit = intParam(query.limit, 'limit', 1, 200, 50);
+    return { orders: await store.searchOrders(q, limit) };
+  });
+
+  // Before /api/orders/:orderNo: a static route wins over a parametric one.
+  app.get('/api/orders/exceptions', async (req) => {
+    requireAdmin(req, 'reading order exceptions');
+    const query = req.query as Record<string, unknown>;
+    const storeId = textParam(query.storeId, 'storeId', 8);
+    if (storeId !== undefined) checkLocationId(storeId, 'storeId');
+    const limit = intParam(query.limit, 'limit', 1, 1000, 200);
+    return { orders: await store.orderExceptions({ limit, ...(storeId !== undefined ? { storeId } : {}) }) };
+  });
+
+  app.get('/api/orders/:orderNo', async (req) => {
+    await requireRegisterOrAdmin(req);
+    const orderNo = orderNoParam((req.params as { orderNo: string }).orderNo);
+    const order = await store.getOrder(orderNo);
+    if (!order) throw new HqError(404, 'unknown_order', `HQ holds no order ${orderNo}`, 'orderNo');
+    return order;
+  });
+
+  app.post('/api/orders/:orderNo/shipped', async (req) => {
+    requireAdmin(req, 'recording a shipment');
+    const orderNo = orderNoParam((req.params as { orderNo: string }).orderNo);
+    return store.recordShipment(orderNo, shipmentLines(req.body));
+  });
+
   // ---- master data from files (IT's ERP feed) ------------------------------------------------
   app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string', bodyLimit: MAX_IMPORT_BYTES }, (_req, body, done) => done(null, body));
   app.post('/api/import/:kind', { bodyLimit: MAX_IMPORT_BYTES }, async (req, reply) => {
@@ -252,20 +343,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     if (!isPushCollection(collection)) {
       throw new HqError(isPullCollection(collection) ? 405 : 404, 'unknown_collection', `${collection} does not take pushes`, 'collection');
     }
-    const rows = validatePushRows(collection, req.body);
-    if (!rows.ok) {
-      const p = rows.problems[0];
-      throw new HqError(400, 'invalid', `${p?.field || 'body'}: ${p?.reason ?? 'invalid'}`, p?.field);
-    }
-    rows.value.forEach((doc, i) => {
-      if (doc.storeId !== who.storeId) {
-        throw new HqError(403, 'forbidden', `register ${who.storeId}-${who.registerId} cannot send a sale of store ${doc.storeId}`, `[${i}].newDocumentState.storeId`);
-      }
-      if (doc.registerId !== who.registerId) {
-        throw new HqError(403, 'forbidden', `register ${who.storeId}-${who.registerId} cannot send a sale of register ${doc.registerId}`, `[${i}].newDocumentState.registerId`);
-      }
-    });
-    return store.pushSales(who, rows.value);
+    if (collection === 'sales') return store.pushSales(who, ownRecords(who, 'a sale', validated(validatePushRows('sales', req.body))));
+    return store.pushOrderEvents(who, ownRecords(who, 'an order event', validated(validatePushRows('orderEvents', req.body))));
   });
 
   // ---- live stream: server-sent events that say "pull now" ------------------------------

@@ -5,7 +5,7 @@ import { basename, extname, resolve } from 'node:path';
 import { localDay } from '../../src/assortment.ts';
 import { IMPORT_KINDS, ImportError, type ImportKind, applyImport, importFormat, parseImport } from './import.ts';
 import { migrate } from './migrations.ts';
-import { seedDemo } from './seed.ts';
+import { DEMO_OPERATORS, seedDemo } from './seed.ts';
 import { openDatabase, startHq } from './server.ts';
 
 /**
@@ -62,8 +62,9 @@ async function serve(openElectron: boolean): Promise<void> {
     const s = hq.seeded;
     console.log(
       `Seeded the demo chain in ${(s.ms / 1000).toFixed(1)} s: ${s.locations} locations, ${s.products.toLocaleString('en')} products, ` +
-        `${s.assortment.toLocaleString('en')} assortment lines, ${s.stock.toLocaleString('en')} stock figures.`,
+        `${s.assortment.toLocaleString('en')} assortment lines, ${s.stock.toLocaleString('en')} stock figures, ${s.operators} operators.`,
     );
+    if (s.operators) console.log(`  Demo operators: ${DEMO_OPERATORS.map((o) => `${o.role} ${o.id} (PIN ${o.pin})`).join(', ')}`);
   }
   console.log(`Kassa HQ on ${databaseUrl ? 'PostgreSQL' : `PGlite in ${dataDir}`}, ready in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
   console.log(`  Register:         ${hq.url}/`);
@@ -117,18 +118,18 @@ async function seed(args: string[]): Promise<void> {
   }
 }
 
-/** `import <file> [--kind products|assortment|prices|stock|store-groups]`: applies a CSV or JSON file whole, or reports every bad row and applies nothing. */
+/** `import <file> [--kind products|assortment|prices|stock|store-groups|operators]`: applies a CSV or JSON file whole, or reports every bad row and applies nothing. */
 async function importFile(args: string[]): Promise<void> {
   const file = args.find((a) => !a.startsWith('--') && a !== argValue(args, '--kind'));
   if (!file) {
-    console.error('usage: npm run hq -- import <file.csv|file.json> [--kind products|assortment|prices|stock|store-groups]');
+    console.error('usage: npm run hq -- import <file.csv|file.json> [--kind products|assortment|prices|stock|store-groups|operators]');
     process.exit(2);
   }
   const name = basename(file).toLowerCase();
   const kind = argValue(args, '--kind') ?? IMPORT_KINDS.find((k) => name.startsWith(k));
   const format = importFormat(extname(name));
   if (!kind || !(IMPORT_KINDS as readonly string[]).includes(kind) || !format) {
-    console.error(`cannot tell what ${file} holds: name it products|assortment|prices|stock|store-groups.csv|.json, or pass --kind`);
+    console.error(`cannot tell what ${file} holds: name it products|assortment|prices|stock|store-groups|operators.csv|.json, or pass --kind`);
     process.exit(2);
   }
   const databaseUrl = env('DATABASE_URL');

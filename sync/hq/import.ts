@@ -1,18 +1,19 @@
 import { z } from 'zod';
 import { MAX_CENTS } from '../../src/money.ts';
+import { PIN_PATTERN, type PinHash, hashPin } from '../protocol/pin.ts';
 import { LOCATION_ID, isStorableText } from '../protocol/validate.ts';
 import type { PullCollection } from '../protocol/docs.ts';
 import { HqError } from './errors.ts';
-import type { Queryable, Sql } from './sql.ts';
+import type { Queryable, Sql, SqlParam } from './sql.ts';
 import { HqStore, multiInsert, toPgArray } from './store.ts';
 
 /**
  * Master data from files, as IT feeds it from an ERP: products, assortment lines (for a store
- * or a store group), prices, stock and store-group membership, as CSV (a header row, comma-separated, "quoted" fields) or JSON (an array of objects).
+ * or a store group), prices, stock, store-group membership and operators, as CSV (a header row, comma-separated, "quoted" fields) or JSON (an array of objects).
  * A file is applied whole or not at all: every bad row is reported with its line number, the
  * field and the reason, and then nothing of the file is written.
  */
-export const IMPORT_KINDS = ['products', 'assortment', 'prices', 'stock', 'store-groups'] as const;
+export const IMPORT_KINDS = ['products', 'assortment', 'prices', 'stock', 'store-groups', 'operators'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 
 export interface ImportProblem {
@@ -54,6 +55,15 @@ const SCHEMAS = {
   'store-groups': z.strictObject({ groupId: location, storeId: location }),
   prices: z.strictObject({ productId: id, priceCents: int(0, MAX_CENTS) }),
   stock: z.strictObject({ locationId: location, productId: id, onHand: int(-1_000_000, 1_000_000), reserved: optional(int(0, 1_000_000)) }),
+  // An operator signs in with the PIN; HQ keeps only its slow hash. No storeId: every store.
+  operators: z.strictObject({
+    id: z.string().trim().regex(/^[A-Za-z0-9._-]{1,32}$/, 'must be 1-32 letters, digits, dots, dashes'),
+    name: text(200),
+    role: z.enum(['cashier', 'manager'], { error: 'must be cashier or manager' }),
+    storeId: optional(location),
+    // A JSON number has no leading zeros to lose, so 1234 is taken as "1234".
+    pin: z.preprocess((v) => (typeof v === 'number' ? String(v) : v), z.string({ error: 'must be 4 to 8 digits' }).trim().regex(PIN_PATTERN, 'must be 4 to 8 digits')),
+  }),
 } as const;
 
 type Rows = { [K in ImportKind]: z.infer<(typeof SCHEMAS)[K]> };
@@ -162,6 +172,8 @@ async function chunked<T>(rows: readonly T[], fn: (chunk: readonly T[]) => Promi
 export async function applyImport<K extends ImportKind>(sql: Sql, kind: K, parsed: readonly ImportRow<K>[]): Promise<{ kind: K; rows: number }> {
   const lines = parsed.map((r) => r.line);
   const rows = parsed.map((r) => r.value);
+  // PINs are hashed (slow on purpose) before the transaction, so it holds no connection meanwhile.
+  const pinHashes = kind === 'operators' ? await hashPins((rows as unknown as readonly Rows['operators'][]).map((r) => r.pin)) : [];
   // Rows must name products and locations HQ knows.
   const missingAt = async (tx: Queryable, query: string, refs: readonly { id: string; line: number }[], what: string, field: string) => {
     if (refs.length === 0) return;
@@ -224,6 +236,28 @@ export async function applyImport<K extends ImportKind>(sql: Sql, kind: K, parse
         if (next.join() !== [...s.groups].sort().join()) await tx.query('UPDATE stores SET groups = $1::text[] WHERE id = $2', [toPgArray(next), s.id]);
       }
       collections.push('stores');
+    } else if (kind === 'operators') {
+      const r = rows as unknown as readonly Rows['operators'][];
+      const firstLine = new Map<string, number>();
+      const twice = r.flatMap((x, i) => {
+        const line = lines[i] ?? 0;
+        const first = firstLine.get(x.id);
+        if (first === undefined) firstLine.set(x.id, line);
+        return first === undefined ? [] : [{ line, field: 'id', reason: `operator ${x.id} is in the file twice (line ${first})` }];
+      });
+      if (twice.length) throw new ImportError(twice.slice(0, 100));
+      await missingAt(tx, "SELECT id FROM stores WHERE kind = 'store' AND id = ANY($1::text[])", r.flatMap((x, i) => (x.storeId === undefined ? [] : [{ id: x.storeId, line: lines[i] ?? 0 }])), 'store', 'storeId');
+      const values = r.map((x, i): SqlParam[] => {
+        const h = pinHashes[i];
+        if (!h) throw new Error('an operator PIN was not hashed');
+        return [x.id, x.name, x.role, x.storeId ?? null, h.pinHash, h.pinSalt, h.pinIterations];
+      });
+      await chunked(values, async (c) => {
+        const [q, p] = multiInsert('operators', ['id', 'name', 'role', 'store_id', 'pin_hash', 'pin_salt', 'pin_iterations'], c,
+          'ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, role = EXCLUDED.role, store_id = EXCLUDED.store_id, pin_hash = EXCLUDED.pin_hash, pin_salt = EXCLUDED.pin_salt, pin_iterations = EXCLUDED.pin_iterations, deleted = false');
+        await tx.query(q, p);
+      });
+      collections.push('operators');
     } else {
       const r = rows as unknown as readonly Rows['stock'][];
       await missing(tx, 'products', r.map((x) => x.productId), 'product', 'productId');
@@ -238,6 +272,13 @@ export async function applyImport<K extends ImportKind>(sql: Sql, kind: K, parse
     await HqStore.notifyChanged(tx, collections);
   });
   return { kind, rows: rows.length };
+}
+
+/** Hashes PINs a few at a time (PBKDF2 runs on Node's thread pool). */
+async function hashPins(pins: readonly string[]): Promise<PinHash[]> {
+  const out: PinHash[] = [];
+  for (let i = 0; i < pins.length; i += 8) out.push(...(await Promise.all(pins.slice(i, i + 8).map((pin) => hashPin(pin)))));
+  return out;
 }
 
 /** A store's own line is "store:product" (as before groups existed); a group's is "group:G:product". */

@@ -1,3 +1,4 @@
+import { DEFAULT_ORDER_SETTINGS } from '../../src/order.ts';
 import type { Sql } from './sql.ts';
 
 /**
@@ -162,6 +163,78 @@ CREATE INDEX assortment_groups ON assortment (xid, id) WHERE group_id IS NOT NUL
 ALTER TABLE stock ADD COLUMN booked jsonb NOT NULL DEFAULT '{}';
 `,
   },
+  {
+    version: 4,
+    name: 'customer orders (events and HQ fold), chain settings, operators',
+    sql: `
+-- Order events from registers (src/order.ts): immutable, client-made ids, inserted once, like sales.
+CREATE TABLE order_events (
+  id text PRIMARY KEY,
+  order_no text NOT NULL,
+  store_id text NOT NULL,
+  register_id text NOT NULL,
+  seq bigint NOT NULL,
+  body jsonb NOT NULL,
+  body_hash text NOT NULL,
+  received_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX order_events_order ON order_events (order_no);
+CREATE INDEX order_events_register ON order_events (store_id, register_id, seq);
+
+-- HQ's fold of each order's events (foldOrder), rewritten in the transaction that stores a new
+-- event. stores: every store that replicates it (where it was made, its pick-up stores, every
+-- store that made an event on it); it only grows, so an order never leaves a register's scope.
+CREATE TABLE orders (
+  id text PRIMARY KEY,
+  store_id text NOT NULL,
+  stores text[] NOT NULL,
+  customer_name text NOT NULL,
+  customer_phone text,
+  status text NOT NULL CHECK (status IN ('open', 'partly', 'completed', 'cancelled')),
+  pickup_stores text[] NOT NULL DEFAULT '{}',
+  exception_count integer NOT NULL DEFAULT 0,
+  exceptions jsonb NOT NULL DEFAULT '[]',
+  -- The register's clock, for people; lists order by HQ's arrival (received_at).
+  created_at text NOT NULL,
+  events jsonb NOT NULL,
+  received_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+  deleted boolean NOT NULL DEFAULT false,
+  xid xid8 NOT NULL DEFAULT pg_current_xact_id()
+);
+CREATE INDEX orders_pull ON orders (xid, id);
+CREATE INDEX orders_received ON orders (received_at DESC, id DESC);
+CREATE INDEX orders_exceptions ON orders (received_at DESC, id DESC) WHERE exception_count > 0;
+CREATE INDEX orders_phone ON orders (regexp_replace(coalesce(customer_phone, ''), '[^0-9]', '', 'g'));
+CREATE TRIGGER orders_xid BEFORE INSERT OR UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION kassa_set_xid();
+
+-- The chain's settings registers need, one document per id ('orders': OrderSettings). The row
+-- 'orders' is written by migrate() from src/order.ts's defaults when it is missing.
+CREATE TABLE chain_settings (
+  id text PRIMARY KEY,
+  body jsonb NOT NULL,
+  deleted boolean NOT NULL DEFAULT false,
+  xid xid8 NOT NULL DEFAULT pg_current_xact_id()
+);
+CREATE INDEX chain_settings_pull ON chain_settings (xid, id);
+CREATE TRIGGER chain_settings_xid BEFORE INSERT OR UPDATE ON chain_settings FOR EACH ROW EXECUTE FUNCTION kassa_set_xid();
+
+-- Operators sign in at a register with a PIN, checked offline: only its PBKDF2 hash is kept.
+-- store_id NULL: the operator works at every store.
+CREATE TABLE operators (
+  id text PRIMARY KEY,
+  name text NOT NULL,
+  role text NOT NULL CHECK (role IN ('cashier', 'manager')),
+  store_id text,
+  pin_hash text NOT NULL,
+  pin_salt text NOT NULL,
+  pin_iterations integer NOT NULL CHECK (pin_iterations > 0),
+  deleted boolean NOT NULL DEFAULT false,
+  xid xid8 NOT NULL DEFAULT pg_current_xact_id()
+);
+CREATE INDEX operators_pull ON operators (xid, id);
+CREATE TRIGGER operators_xid BEFORE INSERT OR UPDATE ON operators FOR EACH ROW EXECUTE FUNCTION kassa_set_xid();
+`,
+  },
 ];
 
 export async function migrate(sql: Sql): Promise<number> {
@@ -178,6 +251,9 @@ export async function migrate(sql: Sql): Promise<number> {
       await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
       applied++;
     }
+    // The chain's order settings start as the domain's defaults (HQ publishes them to every
+    // register); a value HQ holds already is kept.
+    await tx.query("INSERT INTO chain_settings (id, body) VALUES ('orders', $1) ON CONFLICT (id) DO NOTHING", [JSON.stringify(DEFAULT_ORDER_SETTINGS)]);
     return applied;
   });
 }

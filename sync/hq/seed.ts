@@ -1,7 +1,7 @@
-import type { AssortmentDoc, ProductDoc, StockDoc, StoreDoc } from '../protocol/index.ts';
+import { type AssortmentDoc, type OperatorDoc, type ProductDoc, type StockDoc, type StoreDoc, hashPin } from '../protocol/index.ts';
 import { type DemoOptions, demoAssortment, demoLocations, demoProducts, demoStock } from '../../resources/demo/generate.ts';
 import { HqStore, multiInsert } from './store.ts';
-import type { Sql, SqlParam } from './sql.ts';
+import type { Queryable, Sql, SqlParam } from './sql.ts';
 
 const BATCH = 1000;
 
@@ -36,13 +36,49 @@ export interface SeedResult {
   products: number;
   assortment: number;
   stock: number;
+  operators: number;
   ms: number;
 }
 
-/** Seeds the demo chain into an empty database. Does nothing when stores exist. */
+/** The demo chain's operators: they work at every store. The PINs are for the demo only and are stored hashed. */
+export const DEMO_OPERATORS: readonly (Pick<OperatorDoc, 'id' | 'name' | 'role'> & { pin: string })[] = [
+  { id: '100', name: 'Kassa Medewerker', role: 'cashier', pin: '1234' },
+  { id: '900', name: 'Bedrijfsleider', role: 'manager', pin: '9999' },
+];
+
+/** The demo operators' rows, PINs hashed (slow on purpose: done before any transaction). */
+async function demoOperatorRows(): Promise<SqlParam[][]> {
+  return Promise.all(
+    DEMO_OPERATORS.map(async (o) => {
+      const h = await hashPin(o.pin);
+      return [o.id, o.name, o.role, null, h.pinHash, h.pinSalt, h.pinIterations];
+    }),
+  );
+}
+
+/** Inserts operator rows (an operator HQ holds already is kept); returns how many were new. */
+async function insertOperators(tx: Queryable, rows: SqlParam[][]): Promise<number> {
+  const [text, params] = multiInsert('operators', ['id', 'name', 'role', 'store_id', 'pin_hash', 'pin_salt', 'pin_iterations'], rows, 'ON CONFLICT (id) DO NOTHING RETURNING id');
+  const inserted = await tx.query(text, params);
+  if (inserted.length) await HqStore.notifyChanged(tx, ['operators']);
+  return inserted.length;
+}
+
+/**
+ * Seeds the demo chain into an empty database. When stores exist it seeds nothing, except the
+ * demo operators into a demo chain seeded before operators existed (its operators table is
+ * empty), so the demo can still be signed in to.
+ */
 export async function seedDemo(sql: Sql, opts: DemoOptions, onProgress?: (table: string, n: number) => void): Promise<SeedResult | null> {
   const [row] = await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM stores');
-  if (Number(row?.n ?? 0) > 0) return null;
+  if (Number(row?.n ?? 0) > 0) {
+    const [ops] = await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM operators');
+    if (Number(ops?.n ?? 0) === 0) {
+      const rows = await demoOperatorRows();
+      await sql.transaction((tx) => insertOperators(tx, rows));
+    }
+    return null;
+  }
   const started = Date.now();
   // A seed cut off half-way left no stores behind: start over from empty tables.
   await sql.exec('TRUNCATE products, assortment, stock');
@@ -71,15 +107,19 @@ export async function seedDemo(sql: Sql, opts: DemoOptions, onProgress?: (table:
     (s: Omit<StockDoc, '_deleted'>) => [s.id, s.locationId, s.productId, s.onHand, s.reserved, s.asOf],
     onProgress,
   );
-  // Stores last: "stores exist" means the seed is complete.
-  await sql.transaction(async (tx) => {
+  // Stores last: "stores exist" means the seed is complete. The chain's order settings are
+  // there already (migrate writes them); the operators come with the stores.
+  const operatorRows = await demoOperatorRows();
+  const operators = await sql.transaction(async (tx) => {
     const [text, params] = multiInsert(
       'stores',
       ['id', 'name', 'town', 'kind', 'registers', 'groups', 'lat', 'lon'],
       locations.map((l) => [l.id, l.name, l.town, l.kind, `{${l.registers.join(',')}}`, `{${l.groups.join(',')}}`, l.lat, l.lon]),
     );
     await tx.query(text, params);
-    await HqStore.notifyChanged(tx, ['stores', 'products', 'assortment', 'stock']);
+    const n = await insertOperators(tx, operatorRows);
+    await HqStore.notifyChanged(tx, ['stores', 'products', 'assortment', 'stock', 'settings']);
+    return n;
   });
-  return { locations: locations.length, products, assortment, stock, ms: Date.now() - started };
+  return { locations: locations.length, products, assortment, stock, operators, ms: Date.now() - started };
 }

@@ -2,16 +2,36 @@ import { createHash, randomBytes } from 'node:crypto';
 import type {
   AssortmentDoc,
   Checkpoint,
+  OperatorDoc,
+  OrderDoc,
+  OrderEventDoc,
   PullCollection,
   ProductDoc,
   SaleDoc,
+  SettingsDoc,
   StockDoc,
   StoreDoc,
 } from '../protocol/index.ts';
+import { canonicalJson } from '../../src/canonical.ts';
 import { verifyChain } from '../../src/chain.ts';
+import { type OrderSettings, type OrderState, foldOrder } from '../../src/order.ts';
 import { saleChainPayload } from '../protocol/sale-payload.ts';
 import { HqError } from './errors.ts';
-import type { Queryable, Sql, SqlParam } from './sql.ts';
+import {
+  HQ_STORE,
+  ORDER_COLUMNS,
+  ORDER_WRITE_COLUMNS,
+  type OrderExceptionsEntry,
+  eventOf,
+  exceptionsEntryFromRow,
+  orderDocFromRow,
+  orderRow,
+  orderSearch,
+  shipmentEvent,
+} from './orders.ts';
+import { type Queryable, type Sql, type SqlParam, toPgArray } from './sql.ts';
+
+export { toPgArray } from './sql.ts';
 
 export interface RegisterPrincipal {
   storeId: string;
@@ -107,6 +127,39 @@ const PULL: Record<PullCollection, PullSpec> = {
       _deleted: Boolean(r.deleted),
     }),
   },
+  orders: {
+    table: 'orders',
+    columns: ORDER_COLUMNS,
+    // Orders made at the store, to be picked up there, or acted on there (see orders.ts).
+    scope: '$store = ANY(stores)',
+    toDoc: orderDocFromRow,
+  },
+  settings: {
+    table: 'chain_settings',
+    columns: 'id, body, deleted',
+    scope: null,
+    toDoc: (r): SettingsDoc => ({
+      ...(typeof r.body === 'string' ? (JSON.parse(r.body) as OrderSettings) : (r.body as OrderSettings)),
+      id: str(r.id),
+      _deleted: Boolean(r.deleted),
+    }),
+  },
+  operators: {
+    table: 'operators',
+    columns: 'id, name, role, store_id, pin_hash, pin_salt, pin_iterations, deleted',
+    // Chain-wide operators and the store's own.
+    scope: '(store_id IS NULL OR store_id = $store)',
+    toDoc: (r): OperatorDoc => ({
+      id: str(r.id),
+      name: str(r.name),
+      role: r.role === 'manager' ? 'manager' : 'cashier',
+      storeId: r.store_id === null || r.store_id === undefined ? null : str(r.store_id),
+      pinHash: str(r.pin_hash),
+      pinSalt: str(r.pin_salt),
+      pinIterations: Number(r.pin_iterations),
+      _deleted: Boolean(r.deleted),
+    }),
+  },
 };
 
 export function hashToken(token: string): string {
@@ -147,6 +200,167 @@ function digestSale(d: SaleDoc): SaleDigest {
 /** The body hash HQ stores with a sale (see SaleDigest). */
 export function bodyHash(doc: SaleDoc): string {
   return digestSale(doc).bodyHash;
+}
+
+/** An order event's body hash: SHA-256 of its canonical JSON ("the same event again" vs "another body"). */
+function orderEventHash(doc: OrderEventDoc): { bodyHash: string } {
+  return { bodyHash: createHash('sha256').update(canonicalJson(doc)).digest('hex') };
+}
+
+/** Records a register makes once and never changes: sales, order events. */
+interface ImmutableTable<T> {
+  table: string;
+  /** What one record is called in a conflict's message. */
+  noun: string;
+  columns: readonly string[];
+  values(doc: T, bodyHash: string): SqlParam[];
+}
+
+/** A pushed batch, hashed before the transaction so that it holds no connection for CPU work. */
+interface Batch<T, D> {
+  /** The first body of each id, with its digest. */
+  firsts: Map<string, { doc: T; digest: D }>;
+  /** Another body under an id earlier in the same batch: a conflict like any other, never silently dropped. */
+  others: T[];
+  /** The first bodies in id order (rows are inserted, and so locked, in one order). */
+  unique: T[];
+}
+
+function prepareBatch<T extends { id: string }, D extends { bodyHash: string }>(docs: readonly T[], digest: (d: T) => D): Batch<T, D> {
+  const firsts = new Map<string, { doc: T; digest: D }>();
+  const others: T[] = [];
+  for (const d of docs) {
+    const dg = digest(d);
+    const first = firsts.get(d.id);
+    if (!first) firsts.set(d.id, { doc: d, digest: dg });
+    else if (first.digest.bodyHash !== dg.bodyHash) others.push(d);
+  }
+  const unique = [...firsts.values()].map((f) => f.doc).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return { firsts, others, unique };
+}
+
+/**
+ * Inserts a batch of immutable records of one register, each once (`ON CONFLICT (id) DO
+ * NOTHING`), calls `onFresh` with those newly stored, and returns the conflicts: for an id HQ
+ * already holds with another body (or sent twice in the batch with two bodies) the stored record,
+ * with the refused body kept as an alert. The same body again is acknowledged again.
+ */
+async function storeImmutable<T extends { id: string }, D extends { bodyHash: string }>(
+  tx: Queryable,
+  who: RegisterPrincipal,
+  spec: ImmutableTable<T>,
+  batch: Batch<T, D>,
+  onFresh: (fresh: T[]) => Promise<void>,
+): Promise<T[]> {
+  const hashOf = (id: string): string => batch.firsts.get(id)?.digest.bodyHash ?? '';
+  const [text, params] = multiInsert(
+    spec.table,
+    spec.columns,
+    batch.unique.map((d) => spec.values(d, hashOf(d.id))),
+    'ON CONFLICT (id) DO NOTHING RETURNING id',
+  );
+  const inserted = new Set((await tx.query<{ id: string }>(text, params)).map((r) => r.id));
+  const fresh = batch.unique.filter((d) => inserted.has(d.id));
+  if (fresh.length) await onFresh(fresh);
+  const existingIds = batch.unique.filter((d) => !inserted.has(d.id)).map((d) => d.id);
+  const conflicts: T[] = [];
+  const alerts: Alert[] = [];
+  const refuse = (kept: T, refused: T): void => {
+    if (!conflicts.some((c) => c.id === kept.id)) conflicts.push(kept);
+    alerts.push({
+      kind: 'conflicting_record',
+      recordId: kept.id,
+      body: refused,
+      message: `${spec.noun} ${kept.id} was sent again with another body; HQ keeps the first and refused this one`,
+    });
+  };
+  const held = new Map<string, T>();
+  if (existingIds.length) {
+    const existing = await tx.query<{ id: string; body: T; body_hash: string }>(
+      `SELECT id, body, body_hash FROM ${spec.table} WHERE id = ANY($1::text[])`,
+      [toPgArray(existingIds)],
+    );
+    for (const row of existing) {
+      held.set(row.id, row.body);
+      const candidate = batch.firsts.get(row.id)?.doc;
+      if (candidate && row.body_hash !== hashOf(row.id)) refuse(row.body, candidate);
+    }
+  }
+  for (const other of batch.others) {
+    const kept = held.get(other.id) ?? batch.firsts.get(other.id)?.doc;
+    if (kept) refuse(kept, other);
+  }
+  await insertAlerts(tx, who, alerts);
+  return conflicts;
+}
+
+const SALES_TABLE: ImmutableTable<SaleDoc> = {
+  table: 'sales',
+  noun: 'sale',
+  columns: ['id', 'store_id', 'register_id', 'seq', 'receipt_no', 'total_cents', 'body', 'body_hash', 'prev_seq', 'hash'],
+  values: (d, hash) => [d.id, d.storeId, d.registerId, d.seq, d.receiptNo, d.totalCents, JSON.stringify(d), hash, d.prevSeq, d.hash],
+};
+
+const ORDER_EVENTS_TABLE: ImmutableTable<OrderEventDoc> = {
+  table: 'order_events',
+  noun: 'order event',
+  columns: ['id', 'order_no', 'store_id', 'register_id', 'seq', 'body', 'body_hash'],
+  values: (d, hash) => [d.id, d.orderNo, d.storeId, d.registerId, d.seq, JSON.stringify(d), hash],
+};
+
+/** Advisory-lock namespace of orders (the first key of pg_advisory_xact_lock(int, int)). */
+const ORDER_LOCK_SPACE = 0x4f52; // "OR"
+
+/**
+ * Serializes the writers of these orders until the transaction ends: one lock per order (by the
+ * hash of its number), taken in hash order, so two pushes touching the same orders cannot
+ * deadlock. The fold that follows reads every event committed before the lock was granted.
+ */
+async function lockOrders(tx: Queryable, orderNos: readonly string[]): Promise<void> {
+  if (orderNos.length === 0) return;
+  const keys = await tx.query<{ h: number }>('SELECT DISTINCT hashtext(o) AS h FROM unnest($1::text[]) AS o ORDER BY h', [toPgArray(orderNos)]);
+  for (const { h } of keys) await tx.query('SELECT pg_advisory_xact_lock($1::int, $2::int)', [ORDER_LOCK_SPACE, Number(h)]);
+}
+
+/** Every event HQ holds of these orders, folded (complete or not). */
+async function foldStored(tx: Queryable, orderNos: readonly string[]): Promise<Map<string, OrderState>> {
+  const rows = await tx.query<{ order_no: string; body: OrderEventDoc | string }>(
+    'SELECT order_no, body FROM order_events WHERE order_no = ANY($1::text[])',
+    [toPgArray(orderNos)],
+  );
+  const events = new Map<string, OrderEventDoc[]>(orderNos.map((n) => [n, []]));
+  for (const r of rows) events.get(r.order_no)?.push(typeof r.body === 'string' ? (JSON.parse(r.body) as OrderEventDoc) : r.body);
+  return new Map([...events].map(([orderNo, docs]) => [orderNo, foldOrder(orderNo, docs.map(eventOf))]));
+}
+
+/**
+ * Writes the fold of complete orders into `orders` (an order whose created event has not
+ * arrived waits: it is written when that event comes). The stores that replicate an order only
+ * grow. Returns the written documents.
+ */
+async function writeOrders(tx: Queryable, states: readonly OrderState[]): Promise<OrderDoc[]> {
+  const complete = states.filter((s) => s.complete).sort((a, b) => (a.orderNo < b.orderNo ? -1 : a.orderNo > b.orderNo ? 1 : 0));
+  if (complete.length === 0) return [];
+  const [text, params] = multiInsert(
+    'orders AS o',
+    ORDER_WRITE_COLUMNS,
+    complete.map(orderRow),
+    `ON CONFLICT (id) DO UPDATE SET
+       stores = ARRAY(SELECT DISTINCT s FROM unnest(o.stores || EXCLUDED.stores) AS s ORDER BY s),
+       store_id = EXCLUDED.store_id,
+       customer_name = EXCLUDED.customer_name,
+       customer_phone = EXCLUDED.customer_phone,
+       status = EXCLUDED.status,
+       pickup_stores = EXCLUDED.pickup_stores,
+       exception_count = EXCLUDED.exception_count,
+       exceptions = EXCLUDED.exceptions,
+       created_at = EXCLUDED.created_at,
+       events = EXCLUDED.events
+     RETURNING ${ORDER_COLUMNS}`,
+  );
+  const rows = await tx.query<Row>(text, params);
+  await HqStore.notifyChanged(tx, ['orders']);
+  return rows.map(orderDocFromRow);
 }
 
 /**
@@ -298,74 +512,32 @@ export class HqStore {
   async pushSales(who: RegisterPrincipal, docs: readonly SaleDoc[]): Promise<SaleDoc[]> {
     if (docs.length === 0) return [];
     // The CPU work (canonical JSON, hashes) before the transaction, so it holds no connection.
-    // The first body of an id in the batch is the candidate; another body under the same id in
-    // the same batch is a conflict like any other, never silently dropped.
-    const firsts = new Map<string, { doc: SaleDoc; digest: SaleDigest }>();
-    const sameBatchOthers: SaleDoc[] = [];
-    for (const d of docs) {
-      const digest = digestSale(d);
-      const first = firsts.get(d.id);
-      if (!first) firsts.set(d.id, { doc: d, digest });
-      else if (first.digest.bodyHash !== digest.bodyHash) sameBatchOthers.push(d);
-    }
-    const unique = [...firsts.values()].map((f) => f.doc).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    const digests = new Map([...firsts].map(([id, f]) => [id, f.digest]));
-    const hashes = new Map([...firsts].map(([id, f]) => [id, f.digest.bodyHash]));
-    return this.sql.transaction(async (tx) => {
-      const [text, params] = multiInsert(
-        'sales',
-        ['id', 'store_id', 'register_id', 'seq', 'receipt_no', 'total_cents', 'body', 'body_hash', 'prev_seq', 'hash'],
-        unique.map((d) => [
-          d.id,
-          d.storeId,
-          d.registerId,
-          d.seq,
-          d.receiptNo,
-          d.totalCents,
-          JSON.stringify(d),
-          hashes.get(d.id) ?? '',
-          d.prevSeq,
-          d.hash,
-        ]),
-        'ON CONFLICT (id) DO NOTHING RETURNING id',
-      );
-      const inserted = new Set((await tx.query<{ id: string }>(text, params)).map((r) => r.id));
-      const fresh = unique.filter((d) => inserted.has(d.id));
-      if (fresh.length) {
-        await this.checkChain(tx, who, fresh, (d) => digests.get(d.id)?.contentHash ?? '');
+    const batch = prepareBatch(docs, digestSale);
+    return this.sql.transaction((tx) =>
+      storeImmutable(tx, who, SALES_TABLE, batch, async (fresh) => {
+        await this.checkChain(tx, who, fresh, (d) => batch.firsts.get(d.id)?.digest.contentHash ?? '');
         await bookStock(tx, who, fresh);
-      }
-      const existingIds = unique.filter((d) => !inserted.has(d.id)).map((d) => d.id);
-      const conflicts: SaleDoc[] = [];
-      const alerts: Alert[] = [];
-      const refuse = (kept: SaleDoc, refused: SaleDoc): void => {
-        if (!conflicts.some((c) => c.id === kept.id)) conflicts.push(kept);
-        alerts.push({
-          kind: 'conflicting_record',
-          recordId: kept.id,
-          body: refused,
-          message: `sale ${kept.id} was sent again with another body; HQ keeps the first and refused this one`,
-        });
-      };
-      const held = new Map<string, SaleDoc>();
-      if (existingIds.length) {
-        const existing = await tx.query<{ id: string; body: SaleDoc; body_hash: string }>(
-          'SELECT id, body, body_hash FROM sales WHERE id = ANY($1::text[])',
-          [toPgArray(existingIds)],
-        );
-        for (const row of existing) {
-          held.set(row.id, row.body);
-          const candidate = firsts.get(row.id)?.doc;
-          if (candidate && row.body_hash !== hashes.get(row.id)) refuse(row.body, candidate);
-        }
-      }
-      for (const other of sameBatchOthers) {
-        const kept = held.get(other.id) ?? firsts.get(other.id)?.doc;
-        if (kept) refuse(kept, other);
-      }
-      await insertAlerts(tx, who, alerts);
-      return conflicts;
-    });
+      }),
+    );
+  }
+
+  /**
+   * Ingests validated order events of one register, like sales: each once, the same body again
+   * acknowledged, another body under a held id returned as a conflict with an alert. In the
+   * same transaction every order a new event touches is folded again from all the events HQ
+   * holds of it (orders locked one at a time, in one order) and written to `orders`, which
+   * registers pull. Events do not touch stock.
+   */
+  async pushOrderEvents(who: RegisterPrincipal, docs: readonly OrderEventDoc[]): Promise<OrderEventDoc[]> {
+    if (docs.length === 0) return [];
+    const batch = prepareBatch(docs, orderEventHash);
+    return this.sql.transaction((tx) =>
+      storeImmutable(tx, who, ORDER_EVENTS_TABLE, batch, async (fresh) => {
+        const orderNos = [...new Set(fresh.map((e) => e.orderNo))].sort();
+        await lockOrders(tx, orderNos);
+        await writeOrders(tx, [...(await foldStored(tx, orderNos)).values()]);
+      }),
+    );
   }
 
   /**
@@ -448,10 +620,73 @@ export class HqStore {
     }));
   }
 
+  // ---- customer orders -----------------------------------------------------------------
+
+  /** Chain-wide: orders by number (exact, lenient input), customer name (part) or phone (its digits); newest first. */
+  async searchOrders(q: string, limit: number): Promise<OrderDoc[]> {
+    const s = orderSearch(q);
+    const rows = await this.sql.query<Row>(
+      `SELECT ${ORDER_COLUMNS} FROM orders
+        WHERE NOT deleted
+          AND ($1 = '' OR id = $2 OR customer_name ILIKE $3
+               OR ($4 <> '' AND regexp_replace(coalesce(customer_phone, ''), '[^0-9]', '', 'g') = $4))
+        ORDER BY received_at DESC, id DESC LIMIT $5`,
+      [s.term, s.orderNo, s.namePattern, s.phoneDigits, limit],
+    );
+    return rows.map(orderDocFromRow);
+  }
+
+  async getOrder(orderNo: string): Promise<OrderDoc | null> {
+    const [row] = await this.sql.query<Row>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = $1 AND NOT deleted`, [orderNo]);
+    return row ? orderDocFromRow(row) : null;
+  }
+
+  /**
+   * HQ records that open ship lines of an order left the warehouse: a `shipped` event of its
+   * own (see orders.ts shipmentEvent), folded into the order at once. 404 for an order HQ does
+   * not hold, 409 naming a line that is not an open ship line.
+   */
+  async recordShipment(orderNo: string, lineNos: readonly number[]): Promise<OrderDoc> {
+    return this.sql.transaction(async (tx) => {
+      await lockOrders(tx, [orderNo]);
+      const state = (await foldStored(tx, [orderNo])).get(orderNo);
+      if (!state?.complete) throw new HqError(404, 'unknown_order', `HQ holds no order ${orderNo}`, 'orderNo');
+      const event = shipmentEvent(state, lineNos, new Date());
+      const doc: OrderEventDoc = { ...event, _deleted: false };
+      await tx.query(
+        'INSERT INTO order_events (id, order_no, store_id, register_id, seq, body, body_hash) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+        [doc.id, doc.orderNo, HQ_STORE, HQ_STORE, doc.seq, JSON.stringify(doc), orderEventHash(doc).bodyHash],
+      );
+      const [written] = await writeOrders(tx, [...(await foldStored(tx, [orderNo])).values()]);
+      if (!written) throw new Error(`order ${orderNo} was not written after its shipment`);
+      return written;
+    });
+  }
+
+  /** Orders whose fold has exceptions, newest first, each with them; `storeId`: orders that store replicates. */
+  async orderExceptions(opts: { storeId?: string; limit: number }): Promise<OrderExceptionsEntry[]> {
+    const params: SqlParam[] = [opts.limit];
+    let scope = '';
+    if (opts.storeId) {
+      params.push(opts.storeId);
+      scope = 'AND $2 = ANY(stores)';
+    }
+    const rows = await this.sql.query<Row>(
+      `SELECT ${ORDER_COLUMNS}, exceptions FROM orders
+        WHERE exception_count > 0 AND NOT deleted ${scope}
+        ORDER BY received_at DESC, id DESC LIMIT $1`,
+      params,
+    );
+    return rows.map(exceptionsEntryFromRow);
+  }
+
   // ---- registers and tokens ------------------------------------------------------------
 
   /** Issues a new register token (stored hashed) and revokes the register's earlier ones. */
-  async enrol(storeId: string, registerId: string): Promise<{ registerToken: string; lastSequence: number; lastHash: string | null; expiresAt: string }> {
+  async enrol(
+    storeId: string,
+    registerId: string,
+  ): Promise<{ registerToken: string; lastSequence: number; lastHash: string | null; lastOrderSequence: number; expiresAt: string }> {
     const [store] = await this.sql.query<{ registers: string[]; kind: string }>(
       'SELECT registers, kind FROM stores WHERE id = $1 AND NOT deleted',
       [storeId],
@@ -467,7 +702,11 @@ export class HqStore {
         'SELECT seq, hash FROM sales WHERE store_id = $1 AND register_id = $2 ORDER BY seq DESC LIMIT 1',
         [storeId, registerId],
       );
-      return { ...issued, lastSequence: Number(row?.seq ?? 0), lastHash: row?.hash ?? null };
+      const [orders] = await tx.query<{ seq: number | string | null }>(
+        'SELECT max(seq) AS seq FROM order_events WHERE store_id = $1 AND register_id = $2',
+        [storeId, registerId],
+      );
+      return { ...issued, lastSequence: Number(row?.seq ?? 0), lastHash: row?.hash ?? null, lastOrderSequence: Number(orders?.seq ?? 0) };
     });
   }
 
@@ -560,7 +799,3 @@ export class HqStore {
   }
 }
 
-/** A text[] literal for `= ANY($1::text[])`. */
-export function toPgArray(values: readonly string[]): string {
-  return `{${values.map((v) => `"${v.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`;
-}

@@ -34,7 +34,7 @@ const ADMIN = 'fuzz-admin-token';
 const STORE = '1001';
 const REGISTER = '01';
 const KNOWN_STORES = ['1001', '1002', '1003', '1004', '1005', '1006', '9001', '9002'];
-const PULL_COLLECTIONS = ['stores', 'products', 'assortment', 'stock'];
+const PULL_COLLECTIONS = ['stores', 'products', 'assortment', 'stock', 'orders', 'settings', 'operators'];
 
 // ---- the request model -------------------------------------------------------------------------
 
@@ -629,7 +629,7 @@ function pushRequests(): fc.Arbitrary<Make> {
       weight: 10,
     },
     {
-      arbitrary: fc.oneof(fc.constantFrom('products', 'stores', 'assortment', 'stock'), fc.stringMatching(/^[a-z][a-z0-9_]{0,20}$/).filter((c) => c !== 'sales')).map((collection) => (ctx: Ctx): BadRequest => {
+      arbitrary: fc.oneof(fc.constantFrom(...PULL_COLLECTIONS), fc.stringMatching(/^[a-z][a-z0-9_]{0,20}$/).filter((c) => c !== 'sales')).map((collection) => (ctx: Ctx): BadRequest => {
         const s = validSale(ctx);
         return {
           endpoint: 'POST /api/replication/:collection/push',
@@ -779,9 +779,9 @@ function pullRequests(): fc.Arbitrary<Make> {
     },
     {
       arbitrary: fc
-        .oneof(fc.stringMatching(/^[a-z][a-zA-Z0-9_-]{0,30}$/), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 }), fc.constantFrom('sales', 'Products', 'STORES', 'products ', 'customers', '__proto__', 'constructor', 'toString'))
+        .oneof(fc.stringMatching(/^[a-z][a-zA-Z0-9_-]{0,30}$/), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 }), fc.constantFrom('sales', 'orderEvents', 'Products', 'STORES', 'products ', 'customers', '__proto__', 'constructor', 'toString'))
         .filter((c) => !PULL_COLLECTIONS.includes(c) && c !== '.' && c !== '..')
-        .map((c) => get(c === 'sales' ? 'pull of a push collection' : 'unknown collection', c, [], ['collection'])),
+        .map((c) => get(c === 'sales' || c === 'orderEvents' ? 'pull of a push collection' : 'unknown collection', c, [], ['collection'])),
       weight: 3,
     },
     {
@@ -797,7 +797,7 @@ function countRequests(): fc.Arbitrary<Make> {
   const COUNT = 'GET /api/replication/:collection/count';
   return fc.oneof(
     fc
-      .oneof(fc.stringMatching(/^[a-z][a-zA-Z0-9_-]{0,30}$/), fc.constantFrom('sales', 'Products', 'customers', '__proto__', 'hasOwnProperty'))
+      .oneof(fc.stringMatching(/^[a-z][a-zA-Z0-9_-]{0,30}$/), fc.constantFrom('sales', 'orderEvents', 'Products', 'customers', '__proto__', 'hasOwnProperty'))
       .filter((c) => !PULL_COLLECTIONS.includes(c))
       .map((c): Make => (ctx) => ({ endpoint: COUNT, kind: 'unknown collection', method: 'GET', path: `/api/replication/${encodeURIComponent(c)}/count`, auth: bearer(ctx.register), field: ['collection'], saleIds: [] })),
     fc.tuple(fc.constantFrom(...PULL_COLLECTIONS), fc.constantFrom('none', 'admin', 'revoked', 'garbage')).map(
