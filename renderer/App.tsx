@@ -6,10 +6,15 @@ import type { RegisterConfig } from './bridge/types.ts';
 import { t } from './i18n.ts';
 import { Enrol } from './screens/Enrol.tsx';
 import { FirstSync } from './screens/FirstSync.tsx';
+import { NewOrder } from './screens/orders/NewOrder.tsx';
+import { OrderCreated } from './screens/orders/OrderCreated.tsx';
+import { OrderScreen } from './screens/orders/OrderScreen.tsx';
+import { Orders } from './screens/orders/Orders.tsx';
+import { PickupReceipt } from './screens/orders/PickupReceipt.tsx';
 import { Receipt } from './screens/Receipt.tsx';
 import { Sell } from './screens/Sell.tsx';
 import { StatusLine } from './screens/StatusLine.tsx';
-import { useSale, useSession } from './state.ts';
+import { useNav, useSale, useSession } from './state.ts';
 
 const host = getHost();
 
@@ -31,6 +36,8 @@ export function App() {
   const [storeName, setStoreName] = useState('');
   const { client, status, setClient, setStatus } = useSession();
   const receipt = useSale((s) => s.receipt);
+  const nav = useNav((s) => s.screen);
+  const go = useNav((s) => s.go);
 
   useEffect(() => {
     void host.readConfig().then(setConfig, (e: unknown) => setError(String(e)));
@@ -111,9 +118,21 @@ export function App() {
     screen = <FirstSync />;
   } else if (receipt) {
     screen = <Receipt sale={receipt} storeName={storeName} />;
+  } else if (nav.name === 'newOrder') {
+    screen = <NewOrder />;
+  } else if (nav.name === 'orderCreated') {
+    screen = <OrderCreated view={nav.view} storeName={storeName} />;
+  } else if (nav.name === 'orders') {
+    screen = <Orders />;
+  } else if (nav.name === 'order') {
+    // A new screen per order: nothing of one order carries over to the next.
+    screen = <OrderScreen key={nav.orderNo} orderNo={nav.orderNo} {...(nav.initial ? { initial: nav.initial } : {})} />;
+  } else if (nav.name === 'pickupReceipt') {
+    screen = <PickupReceipt view={nav.view} eventId={nav.eventId} storeName={storeName} />;
   } else {
     screen = <Sell />;
   }
+  const onSaleScreen = Boolean(client && status?.firstSync.done && !error && !receipt && nav.name === 'sale');
 
   return (
     <div className="app">
@@ -121,6 +140,11 @@ export function App() {
         <strong>{t.appTitle}</strong>
         {client && <span>{storeName || client.identity.storeId}</span>}
         {client && <span>Register {client.identity.registerId}</span>}
+        {onSaleScreen && (
+          <button type="button" className="topbar-btn" onClick={() => go({ name: 'orders' })}>
+            {t.orders} <kbd>F6</kbd>
+          </button>
+        )}
       </header>
       {screen}
       <div className="no-print">

@@ -4,7 +4,7 @@ import { vatLabel } from '../../src/vat.ts';
 import { type ProductHit, SEARCH_SCOPES, type SearchScope } from '../../sync/client/index.ts';
 import { euro } from '../format.ts';
 import { t } from '../i18n.ts';
-import { useSale, useSession } from '../state.ts';
+import { useNav, useSale, useSession } from '../state.ts';
 import { Browse } from './Browse.tsx';
 import { Payment } from './Payment.tsx';
 import { ProductButton } from './ProductButton.tsx';
@@ -32,6 +32,8 @@ function measureLookup(name: keyof typeof measureCounts, start: number, query: s
 export function Sell() {
   const client = useSession((s) => s.client);
   const { cart, payment, message, add, setQuantity, remove, openPayment, say } = useSale();
+  const go = useNav((s) => s.go);
+  const canOrder = cart.lines.length > 0;
   const [query, setQuery] = useState('');
   const [scope, setScope] = useState<SearchScope>('store');
   const replicaVersion = useSession((s) => s.replicaVersion);
@@ -78,6 +80,14 @@ export function Sell() {
       if (e.key === 'F2') {
         e.preventDefault();
         searchRef.current?.focus();
+        return;
+      }
+      // Customer orders: F6 finds one, F7 makes one of the cart (not while paying).
+      if (e.key === 'F6' || e.key === 'F7') {
+        e.preventDefault();
+        if (payment) return;
+        if (e.key === 'F6') go({ name: 'orders' });
+        else if (canOrder) go({ name: 'newOrder' });
         return;
       }
       if (e.key === 'F8' || e.key === 'F9') {
@@ -229,6 +239,9 @@ export function Sell() {
           </div>
         </dl>
         <div className="actions">
+          <button type="button" disabled={!canOrder} onClick={() => go({ name: 'newOrder' })}>
+            {t.customerOrder} <kbd>F7</kbd>
+          </button>
           <button type="button" className="primary" disabled={cart.lines.length === 0} onClick={() => openPayment('cash')}>
             {t.payCash} <kbd>F8</kbd>
           </button>

@@ -105,11 +105,13 @@ export interface RegisterClient {
   completeSale(cart: Cart, tenders: readonly TenderInput[], operatorId: string): Promise<CompletedSale & ChainLink>;
   /** This register's own store, from the replica (null before the first sync). */
   store(): Promise<StoreDoc | null>;
+  /** Every store and warehouse of the chain, from the replica (names for order screens). */
+  locations(): Promise<StoreDoc[]>;
   /** This register's sales, newest first. */
   recentSales(limit?: number): Promise<CompletedSale[]>;
   getStatus(): SyncStatus;
   subscribeStatus(listener: (status: SyncStatus) => void): () => void;
-  /** Called (at most every 100 ms) after products, assortment or stock in the replica changed. */
+  /** Called (at most every 100 ms) after products, assortment, stock, orders (HQ's or this register's events) or the order settings in the replica changed. */
   subscribeReplica(listener: () => void): () => void;
   // ---- customer orders (src/order.ts) -------------------------------------------------------
   /** The chain's order settings from the replica (deposit share, cancellation charge, delivery modes). */
@@ -182,6 +184,8 @@ export interface NewOrder {
 export interface Enrolled extends RegisterIdentity {
   lastSequence: number;
   lastHash: string | null;
+  /** The highest order-event sequence HQ holds of this register: order numbers continue above it. */
+  lastOrderSequence: number;
   /** When the register token expires (ISO). */
   expiresAt: string;
 }

@@ -12,8 +12,21 @@ import { addRxPlugin } from 'rxdb/plugins/core';
 import { RxDBLocalDocumentsPlugin } from 'rxdb/plugins/local-documents';
 import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
 import { seal } from '../../src/chain.ts';
-import type { AssortmentDoc, ProductDoc, SaleDoc, StockDoc, StoreDoc } from '../protocol/docs.ts';
-import { type AckDoc, ackSchema, assortmentSchema, productSchema, saleSchema, stockSchema, storeSchema } from './schemas.ts';
+import type { OrderEvent } from '../../src/order.ts';
+import type { AssortmentDoc, OperatorDoc, OrderDoc, ProductDoc, SaleDoc, SettingsDoc, StockDoc, StoreDoc } from '../protocol/docs.ts';
+import {
+  type AckDoc,
+  ackSchema,
+  assortmentSchema,
+  operatorSchema,
+  orderEventSchema,
+  orderSchema,
+  productSchema,
+  saleSchema,
+  settingsSchema,
+  stockSchema,
+  storeSchema,
+} from './schemas.ts';
 
 addRxPlugin(RxDBLocalDocumentsPlugin);
 addRxPlugin(RxDBMigrationSchemaPlugin);
@@ -27,6 +40,14 @@ export interface RegisterCollections {
   stock: RxCollection<Doc<StockDoc>>;
   sales: RxCollection<Doc<SaleDoc>>;
   acks: RxCollection<AckDoc>;
+  /** HQ's orders concerning this store (pulled). */
+  orders: RxCollection<Doc<OrderDoc>>;
+  /** Order events made at this register (pushed). */
+  orderEvents: RxCollection<OrderEvent>;
+  /** The chain's settings; one document, id "orders" (pulled). */
+  settings: RxCollection<Doc<SettingsDoc>>;
+  /** Operators of this store and chain-wide ones, PINs hashed (pulled). */
+  operators: RxCollection<Doc<OperatorDoc>>;
 }
 
 export type RegisterDatabase = RxDatabase<RegisterCollections>;
@@ -47,6 +68,10 @@ export const MIGRATIONS: Record<keyof RegisterCollections, MigrationStrategies> 
     1: (old: Doc<SaleDoc>) => seal({ ...old, prevSeq: undefined, prevHash: undefined, hash: undefined }, null),
   },
   acks: {},
+  orders: {},
+  orderEvents: {},
+  settings: {},
+  operators: {},
 };
 
 export function databaseName(storeId: string, registerId: string): string {
@@ -74,6 +99,10 @@ export async function openRegisterDatabase(name: string, storage?: RxStorage<unk
     stock: { schema: stockSchema, migrationStrategies: MIGRATIONS.stock },
     sales: { schema: saleSchema, migrationStrategies: MIGRATIONS.sales },
     acks: { schema: ackSchema, migrationStrategies: MIGRATIONS.acks },
+    orders: { schema: orderSchema, migrationStrategies: MIGRATIONS.orders },
+    orderEvents: { schema: orderEventSchema, migrationStrategies: MIGRATIONS.orderEvents },
+    settings: { schema: settingsSchema, migrationStrategies: MIGRATIONS.settings },
+    operators: { schema: operatorSchema, migrationStrategies: MIGRATIONS.operators },
   });
   return db;
 }

@@ -21,6 +21,8 @@ export const enrolmentApi: EnrolmentApi = {
       registerToken: res.registerToken,
       lastSequence: res.lastSequence,
       lastHash: res.lastHash,
+      // An HQ from before customer orders does not send it: no order events of this register there.
+      lastOrderSequence: res.lastOrderSequence ?? 0,
       expiresAt: res.expiresAt,
     };
   },

@@ -9,6 +9,7 @@ import type { CountResponse } from '../protocol/wire.ts';
 import type { Availability, ProductHit, RegisterClient, RegisterIdentity, RenewedToken, SearchScope, SyncStatus } from './api.ts';
 import { type RegisterDatabase, databaseName, openRegisterDatabase, readAll } from './database.ts';
 import { HqHttp } from './http.ts';
+import { createOrderMethods } from './orders.ts';
 import { type Replication, startReplication } from './replication.ts';
 import { ProductIndex } from './search-index.ts';
 import { StatusTracker } from './status.ts';
@@ -29,6 +30,10 @@ export interface OpenOptions {
 interface Meta {
   lastSequence: number;
   hqLastSequence: number;
+  /** Order events have their own sequence, so the sales chain never sees a gap for them. */
+  lastOrderSequence: number;
+  /** The highest order-event sequence HQ had of this register at enrolment. */
+  hqLastOrderSequence: number;
   /** The chain head HQ reported at enrolment (a reinstalled register continues HQ's chain). */
   hqHead: ChainHead | null;
   firstSyncDone: boolean;
@@ -42,7 +47,7 @@ type Change<T> = { operation: 'INSERT' | 'UPDATE' | 'DELETE'; documentData: T; p
 
 /** Opens the register: its replica, its search index, and (when live) replication with HQ. */
 export async function openRegister(
-  identity: RegisterIdentity & { lastSequence?: number; lastHash?: string | null },
+  identity: RegisterIdentity & { lastSequence?: number; lastHash?: string | null; lastOrderSequence?: number },
   opts: OpenOptions = {},
 ): Promise<RegisterClient> {
   const now = opts.now ?? (() => new Date());
@@ -52,6 +57,8 @@ export async function openRegister(
   let meta: Meta = {
     lastSequence: metaDoc?.get('lastSequence') ?? 0,
     hqLastSequence: Math.max(metaDoc?.get('hqLastSequence') ?? 0, identity.lastSequence ?? 0),
+    lastOrderSequence: metaDoc?.get('lastOrderSequence') ?? 0,
+    hqLastOrderSequence: Math.max(metaDoc?.get('hqLastOrderSequence') ?? 0, identity.lastOrderSequence ?? 0),
     hqHead:
       identity.lastHash && identity.lastSequence && identity.lastSequence >= (metaDoc?.get('hqHead')?.seq ?? 0)
         ? { seq: identity.lastSequence, hash: identity.lastHash }
@@ -128,16 +135,26 @@ export async function openRegister(
       if (c.operation === 'DELETE') index.removeStock(c.documentData);
       else index.upsertStock(c.documentData);
     }),
+    // Orders: HQ's (pulled) and this register's own events; the order settings.
+    db.orders.$.subscribe(() => replicaChanged()),
+    db.orderEvents.$.subscribe(() => replicaChanged()),
+    db.settings.$.subscribe(() => replicaChanged()),
   ];
 
   // ---- counts for the status line ---------------------------------------------------
+  // Waiting = records made here (sales and order events) that HQ has not answered yet.
   let salesCount = 0;
+  let orderEventCount = 0;
   let ackCount = 0;
   let refusedCount = 0;
-  const updatePending = (): void => status.update({ pending: Math.max(0, salesCount - ackCount), refused: refusedCount });
+  const updatePending = (): void => status.update({ pending: Math.max(0, salesCount + orderEventCount - ackCount), refused: refusedCount });
   subs.push(
     db.sales.count().$.subscribe((n) => {
       salesCount = n;
+      updatePending();
+    }),
+    db.orderEvents.count().$.subscribe((n) => {
+      orderEventCount = n;
       updatePending();
     }),
     db.acks.count().$.subscribe((n) => {
@@ -158,6 +175,11 @@ export async function openRegister(
     onReachable: () => status.reachable(now()),
     onUnreachable: () => status.unreachable(now()),
   });
+  // Looking up an order HQ has and this register does not: a person is waiting, so give up sooner.
+  const lookupHttp = new HqHttp(identity.hqUrl, identity.registerToken, {
+    onReachable: () => status.reachable(now()),
+    onUnreachable: () => status.unreachable(now()),
+  }, 8000);
   let replication: Replication | null = null;
 
   // ---- token renewal: well before the token expires, swap it for a fresh one ------------
@@ -173,6 +195,7 @@ export async function openRegister(
       // Keep it first: a crash after HQ revoked the old token but before saving would lock us out.
       await opts.onTokenRenewed({ registerToken: renewed.registerToken, expiresAt: renewed.expiresAt });
       http.setToken(renewed.registerToken);
+      lookupHttp.setToken(renewed.registerToken);
       currentToken = renewed.registerToken;
       tokenExpiresAt = renewed.expiresAt;
     } catch {
@@ -219,7 +242,22 @@ export async function openRegister(
     return run;
   };
 
+  const orders = createOrderMethods({
+    db,
+    storeId: identity.storeId,
+    registerId: identity.registerId,
+    http: lookupHttp,
+    now,
+    serial,
+    sequence: {
+      next: () => nextSequence(meta.lastOrderSequence, meta.hqLastOrderSequence),
+      reserve: (seq) => saveMeta({ lastOrderSequence: seq }),
+    },
+  });
+
   const client: RegisterClient = {
+    ...orders,
+
     get identity() {
       return {
         hqUrl: identity.hqUrl,
@@ -302,6 +340,10 @@ export async function openRegister(
     async store() {
       const doc = await db.stores.findOne(identity.storeId).exec();
       return doc ? ({ ...doc.toJSON(), _deleted: false } as StoreDoc) : null;
+    },
+
+    async locations() {
+      return (await db.stores.find().exec()).map((d) => ({ ...d.toJSON(), _deleted: false }) as StoreDoc);
     },
 
     async recentSales(limit = 20): Promise<CompletedSale[]> {

@@ -1,7 +1,7 @@
 import { Subject } from 'rxjs';
 import type { RxReplicationPullStreamItem } from 'rxdb';
 import { type RxReplicationState, replicateRxCollection } from 'rxdb/plugins/replication';
-import { PULL_COLLECTIONS, type PullCollection } from '../protocol/docs.ts';
+import { PULL_COLLECTIONS, PUSH_COLLECTIONS, type PullCollection, type PushCollection } from '../protocol/docs.ts';
 import type { Checkpoint, ErrorBody, PullResponse } from '../protocol/wire.ts';
 import type { RegisterDatabase } from './database.ts';
 import { HqResponseError, type HqHttp } from './http.ts';
@@ -11,6 +11,9 @@ import type { StatusTracker } from './status.ts';
 const PULL_BATCH = 1000;
 const PUSH_BATCH = 100;
 const RETRY_MS = 3000;
+
+/** How a pushed record is named in messages for people. */
+const RECORD_NAMES: Record<PushCollection, string> = { sales: 'sale', orderEvents: 'order event' };
 
 /**
  * Whether HQ itself refused the record (it will not get better by retrying): only HQ's own
@@ -37,9 +40,11 @@ export interface Replication {
 
 /**
  * Wires the register's replica to HQ with RxDB's replication protocol:
- *  - master data (stores, products, assortment, stock) is pulled by checkpoint {xid, id};
- *  - sales are pushed; HQ's answer for each is written to `acks` before the push handler
- *    returns, so a crash in between re-pushes (HQ's insert is idempotent) instead of losing it;
+ *  - master data (stores, products, assortment, stock), HQ's orders concerning this store, the
+ *    chain's settings and the operators are pulled by checkpoint {xid, id};
+ *  - sales and order events are pushed; HQ's answer for each is written to `acks` before the
+ *    push handler returns, so a crash in between re-pushes (HQ's insert is idempotent) instead
+ *    of losing it;
  *  - one server-sent-events stream says "pull now"; every (re)connect answers with RESYNC, so a
  *    change missed while disconnected is still pulled.
  */
@@ -83,36 +88,41 @@ export function startReplication(db: RegisterDatabase, http: HqHttp, status: Sta
     if (acks.length) await db.acks.bulkUpsert(acks);
   };
 
-  const pushSales = async (rows: { newDocumentState: unknown; assumedMasterState?: unknown }[]): Promise<void> => {
+  /**
+   * Pushes a batch of immutable records of one collection (sales or order events) and writes
+   * HQ's answer for every record into `acks` before returning.
+   */
+  const pushRecords = async (kind: PushCollection, rows: { newDocumentState: unknown; assumedMasterState?: unknown }[]): Promise<void> => {
     const at = new Date().toISOString();
+    const what = RECORD_NAMES[kind];
     const ids = rows.map((r) => (r.newDocumentState as { id: string }).id);
     try {
       const conflicts = await http.post<{ id: string }[]>(
-        '/api/replication/sales/push',
+        `/api/replication/${kind}/push`,
         rows.map((r) => ({ newDocumentState: r.newDocumentState, assumedMasterState: r.assumedMasterState ?? null })),
       );
       const conflicting = new Set(conflicts.map((c) => c.id));
       await writeAcks(
         ids.map((id) => ({
           id,
-          kind: 'sales',
+          kind,
           status: conflicting.has(id) ? 'conflict' : 'ok',
-          message: conflicting.has(id) ? `HQ already holds another sale numbered ${id}; this one is kept here for the manager` : '',
+          message: conflicting.has(id) ? `HQ already holds another ${what} numbered ${id}; this one is kept here for the manager` : '',
           at,
         })),
       );
-      if (conflicting.size) status.update({ lastError: `HQ holds other sales under ${[...conflicting].join(', ')}` });
+      if (conflicting.size) status.update({ lastError: `HQ holds other ${what}s under ${[...conflicting].join(', ')}` });
     } catch (e) {
       // A refusal (bad record, wrong store) will not get better by retrying: find the refused
       // record(s), keep them here with HQ's reason, and let the rest of the queue go on.
       if (isRefusal(e)) {
         if (rows.length > 1) {
-          for (const row of rows) await pushSales([row]);
+          for (const row of rows) await pushRecords(kind, [row]);
           return;
         }
         const body: ErrorBody = e.body;
-        status.update({ lastError: `HQ refused sale ${ids[0]}: ${e.message}` });
-        await writeAcks([{ id: ids[0] ?? '', kind: 'sales', status: 'refused', message: `${body.error}: ${e.message}`, at }]);
+        status.update({ lastError: `HQ refused ${what} ${ids[0]}: ${e.message}` });
+        await writeAcks([{ id: ids[0] ?? '', kind, status: 'refused', message: `${body.error}: ${e.message}`, at }]);
         return;
       }
       if (e instanceof HqResponseError && e.status === 401) {
@@ -122,25 +132,27 @@ export function startReplication(db: RegisterDatabase, http: HqHttp, status: Sta
     }
   };
 
-  const salesState = replicateRxCollection<unknown, unknown>({
-    collection: db.sales as never,
-    replicationIdentifier: `kassa-push-sales-${http.baseUrl}`,
-    live,
-    retryTime: RETRY_MS,
-    waitForLeadership: false,
-    autoStart: true,
-    push: {
-      batchSize: PUSH_BATCH,
-      // Sales are immutable: HQ's conflicts are recorded in `acks` and never returned to RxDB,
-      // so no conflict handler can ever overwrite a completed sale on the register.
-      handler: async (rows) => {
-        await pushSales(rows);
-        status.update({ lastSyncAt: new Date().toISOString() });
-        return [];
+  for (const kind of PUSH_COLLECTIONS) {
+    const pushState = replicateRxCollection<unknown, unknown>({
+      collection: db[kind] as never,
+      replicationIdentifier: `kassa-push-${kind}-${http.baseUrl}`,
+      live,
+      retryTime: RETRY_MS,
+      waitForLeadership: false,
+      autoStart: true,
+      push: {
+        batchSize: PUSH_BATCH,
+        // Records are immutable: HQ's conflicts are recorded in `acks` and never returned to
+        // RxDB, so no conflict handler can ever overwrite a completed sale or an order event.
+        handler: async (rows) => {
+          await pushRecords(kind, rows);
+          status.update({ lastSyncAt: new Date().toISOString() });
+          return [];
+        },
       },
-    },
-  });
-  states.push(salesState as RxReplicationState<unknown, unknown>);
+    });
+    states.push(pushState as RxReplicationState<unknown, unknown>);
+  }
 
   for (const s of states) {
     s.error$.subscribe((err) => {

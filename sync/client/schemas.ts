@@ -1,12 +1,13 @@
 import type { RxJsonSchema } from 'rxdb';
-import type { AssortmentDoc, ProductDoc, SaleDoc, StockDoc, StoreDoc } from '../protocol/docs.ts';
+import type { OrderEvent } from '../../src/order.ts';
+import type { AssortmentDoc, OperatorDoc, OrderDoc, ProductDoc, SaleDoc, SettingsDoc, StockDoc, StoreDoc } from '../protocol/docs.ts';
 
 /**
  * The register's collections. Schemas are versioned from the start: a change to a schema bumps
  * its `version` and adds a migration strategy in database.ts (MIGRATIONS), so a register keeps
  * its unsent records across an update.
  *
- * Six collections, well under RxDB's open-source limit of 13.
+ * Ten collections, under RxDB's open-source limit of 13.
  */
 
 type Doc<T> = Omit<T, '_deleted'>;
@@ -18,7 +19,7 @@ export interface AckDoc {
    * Which pushed collection the record belongs to. (Not called `collection`: RxDB documents
    * already have a `collection` property, and a field of that name breaks document creation.)
    */
-  kind: 'sales';
+  kind: 'sales' | 'orderEvents';
   /** ok: stored at HQ; conflict: HQ holds another body under this id; refused: HQ rejected it (message says why). */
   status: 'ok' | 'conflict' | 'refused';
   message: string;
@@ -137,4 +138,94 @@ export const ackSchema: RxJsonSchema<AckDoc> = {
     at: { type: 'string' },
   },
   required: ['id', 'kind', 'status', 'message', 'at'],
+};
+
+/**
+ * HQ's orders that concern this register's store (made here, to be picked up here, or acted on
+ * here), each with every event HQ holds. Pulled; the register folds them with its own events.
+ */
+export const orderSchema: RxJsonSchema<Doc<OrderDoc>> = {
+  version: 0,
+  primaryKey: 'id',
+  type: 'object',
+  properties: {
+    id,
+    storeId: { type: 'string' },
+    stores: { type: 'array', items: { type: 'string' } },
+    customerName: { type: 'string' },
+    customerPhone: { type: ['string', 'null'] },
+    status: { type: 'string' },
+    pickupStores: { type: 'array', items: { type: 'string' } },
+    exceptions: { type: 'integer' },
+    createdAt: { type: 'string' },
+    events: { type: 'array', items: { type: 'object' } },
+  },
+  required: ['id', 'storeId', 'stores', 'customerName', 'status', 'pickupStores', 'exceptions', 'createdAt', 'events'],
+};
+
+type AllKeys<T> = T extends unknown ? keyof T : never;
+/** Every field any order event type has (the schema lists them all; most are type-specific). */
+type OrderEventFields = { [K in AllKeys<OrderEvent>]: unknown };
+
+/**
+ * The order events this register made (src/order.ts), immutable, pushed to HQ. Indexed by
+ * order number: an order's view folds HQ's events with these.
+ */
+export const orderEventSchema: RxJsonSchema<OrderEventFields> = {
+  version: 0,
+  primaryKey: 'id',
+  type: 'object',
+  properties: {
+    id,
+    type: { type: 'string' },
+    orderNo: { type: 'string', maxLength: 64 },
+    storeId: { type: 'string' },
+    registerId: { type: 'string' },
+    seq: { type: 'integer', minimum: 1, maximum: 1_000_000_000_000, multipleOf: 1 },
+    clock: { type: 'integer' },
+    createdAt: { type: 'string' },
+    operatorId: { type: 'string' },
+    customer: { type: 'object' },
+    lines: { type: 'array', items: { type: 'object' } },
+    depositBp: { type: 'integer' },
+    depositRequiredCents: { type: 'integer' },
+    override: { type: ['object', 'null'] },
+    allocations: { type: 'array', items: { type: 'object' } },
+    payment: { type: ['object', 'null'] },
+    refund: { type: ['object', 'null'] },
+    reason: { type: 'string' },
+  },
+  required: ['id', 'type', 'orderNo', 'storeId', 'registerId', 'seq', 'clock', 'createdAt', 'operatorId'],
+  indexes: ['orderNo'],
+};
+
+/** The chain's settings (one document, id "orders": deposit share, cancellation charge, delivery modes). */
+export const settingsSchema: RxJsonSchema<Doc<SettingsDoc>> = {
+  version: 0,
+  primaryKey: 'id',
+  type: 'object',
+  properties: {
+    id,
+    depositBp: { type: 'integer' },
+    cancelChargeBp: { type: 'integer' },
+    deliveryModes: { type: 'array', items: { type: 'object' } },
+  },
+  required: ['id', 'depositBp', 'cancelChargeBp', 'deliveryModes'],
+};
+
+/** Operators of this store (and chain-wide ones), with the PIN as a slow hash only. */
+export const operatorSchema: RxJsonSchema<Doc<OperatorDoc>> = {
+  version: 0,
+  primaryKey: 'id',
+  type: 'object',
+  properties: {
+    id,
+    name: { type: 'string' },
+    role: { type: 'string' },
+    storeId: { type: ['string', 'null'] },
+    pinHash: { type: 'string' },
+    pinSalt: { type: 'string' },
+    pinIterations: { type: 'integer' },
+  },
+  required: ['id', 'name', 'role', 'pinHash', 'pinSalt', 'pinIterations'],
 };
