@@ -1,7 +1,8 @@
 import type { Cart } from '../../src/cart.ts';
 import type { ChainLink } from '../../src/chain.ts';
 import type { Customer, DepositOverride, NewOrderLine, OrderSettings, OrderState } from '../../src/order.ts';
-import type { CompletedSale, TenderInput } from '../../src/sale.ts';
+import type { Approval as ReturnApproval, CompletedReturn, RefundTender, ReturnInputLine, ReturnOrigin, ReturnableLine } from '../../src/returns.ts';
+import type { CompletedSale, Tender, TenderInput } from '../../src/sale.ts';
 import type { ProductDoc, StoreDoc } from '../protocol/docs.ts';
 import type { CategoryNode } from './search-index.ts';
 
@@ -134,6 +135,24 @@ export interface RegisterClient {
   addDeposit(orderNo: string, amountCents: number, tenders: TenderInput[], operatorId: string): Promise<OrderView>;
   /** Checks a manager's id and PIN against the replica (offline too); null when wrong or not a manager. */
   approveAsManager(operatorId: string, pin: string): Promise<Approval | null>;
+  // ---- returns (src/returns.ts) ---------------------------------------------------------------
+  /**
+   * Finds what a return with a receipt starts from: a receipt number (this register's own sale
+   * from the replica, any other from HQ when online), an order number (its handed-out lines), or
+   * a scanned receipt code (verified offline against the registers' public keys). Throws with a
+   * message a cashier can read: not found, HQ unreachable, a forged or altered code.
+   */
+  findReturnSource(input: string): Promise<ReturnSource>;
+  /**
+   * Completes a return (with a source, or without a receipt: source null, a manager's approval
+   * required, flagged for review) and writes it in one local write; numbered RET-… without HQ.
+   */
+  completeReturn(
+    input: { source: ReturnSource | null; lines: ReturnInputLine[]; refunds: RefundTender[]; approval: ReturnApproval | null },
+    operatorId: string,
+  ): Promise<CompletedReturn>;
+  /** The signed code for a sale's receipt (the QR code), or null while this register has no key yet. */
+  receiptCode(sale: CompletedSale): Promise<string | null>;
   /** Try to reach HQ now (pull everything, push everything). */
   syncNow(): Promise<void>;
   close(): Promise<void>;
@@ -178,6 +197,25 @@ export interface NewOrder {
   depositCents: number;
   override: DepositOverride | null;
   tenders: TenderInput[];
+}
+
+/** What a return with a receipt starts from: the original sale or order, and what can still come back. */
+export interface ReturnSource {
+  /** With verifiedBy: 'replica' (this register's copy), 'hq' (asked HQ just now), 'code' (the receipt's signed code, checked offline). */
+  origin: Exclude<ReturnOrigin, { kind: 'none' }>;
+  /** The original lines (names from the catalog when the code left them out) with sold, returned, returnable. */
+  lines: ReturnableLine[];
+  /** How the original was paid (a sale's tenders; an order's: none, the cashier chooses). */
+  tenders: Tender[];
+  /** Refunds already given for it, as far as this register knows. */
+  priorRefunds: RefundTender[];
+  /** When the original was made (ISO). */
+  createdAt: string;
+  /**
+   * Said on screen when returns elsewhere may be unknown here (offline, or verified from the
+   * code only): "HQ checks for returns made elsewhere". null when HQ was asked.
+   */
+  caveat: string | null;
 }
 
 /** What enrolment returns: the identity to keep, and where HQ's numbering and chain stand. */

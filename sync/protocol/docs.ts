@@ -1,5 +1,6 @@
 import type { ChainLink } from '../../src/chain.ts';
 import type { OrderEvent, OrderSettings } from '../../src/order.ts';
+import type { CompletedReturn } from '../../src/returns.ts';
 import type { CompletedSale } from '../../src/sale.ts';
 import type { VatClass } from '../../src/vat.ts';
 
@@ -21,6 +22,12 @@ export interface StoreDoc {
   /** Where it is (WGS 84 degrees), for the distance shown beside its stock; null when HQ has no coordinates. */
   lat: number | null;
   lon: number | null;
+  /**
+   * Register id → every public key (ECDSA P-256, raw, base64url) that register has signed
+   * receipt codes with (sync/protocol/receipt-code.ts): any register can check any receipt
+   * code offline. Empty for a warehouse.
+   */
+  registerKeys: Record<string, string[]>;
   _deleted: boolean;
 }
 
@@ -124,6 +131,13 @@ export interface OperatorDoc {
   _deleted: boolean;
 }
 
+/**
+ * A return (src/returns.ts): pushed by the register that took it, and pulled by the registers
+ * of the store it was taken at and of the store the goods were bought at, so both know what is
+ * left returnable.
+ */
+export type ReturnDoc = CompletedReturn & { _deleted: boolean };
+
 export interface CollectionDocs {
   stores: StoreDoc;
   products: ProductDoc;
@@ -134,14 +148,15 @@ export interface CollectionDocs {
   orderEvents: OrderEventDoc;
   settings: SettingsDoc;
   operators: OperatorDoc;
+  returns: ReturnDoc;
 }
 
 export type CollectionName = keyof CollectionDocs;
 
 /** Collections a register pulls from HQ (master data, scoped to the register's store where it says so). */
-export const PULL_COLLECTIONS = ['stores', 'products', 'assortment', 'stock', 'orders', 'settings', 'operators'] as const satisfies readonly CollectionName[];
+export const PULL_COLLECTIONS = ['stores', 'products', 'assortment', 'stock', 'orders', 'settings', 'operators', 'returns'] as const satisfies readonly CollectionName[];
 /** Collections a register pushes to HQ (immutable records it made). */
-export const PUSH_COLLECTIONS = ['sales', 'orderEvents'] as const satisfies readonly CollectionName[];
+export const PUSH_COLLECTIONS = ['sales', 'orderEvents', 'returns'] as const satisfies readonly CollectionName[];
 
 export type PullCollection = (typeof PULL_COLLECTIONS)[number];
 export type PushCollection = (typeof PUSH_COLLECTIONS)[number];

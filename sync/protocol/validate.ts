@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { MAX_CENTS } from '../../src/money.ts';
 import { type OrderEvent, verifyOrderEvent } from '../../src/order.ts';
+import { RETURN_REASONS, type CompletedReturn, verifyReturn } from '../../src/returns.ts';
 import { type CompletedSale, verifySale } from '../../src/sale.ts';
-import type { CollectionDocs, OrderEventDoc, PushCollection, SaleDoc } from './docs.ts';
+import type { CollectionDocs, OrderEventDoc, PushCollection, ReturnDoc, SaleDoc } from './docs.ts';
 import { MAX_PUSH_ROWS } from './wire.ts';
 
 const cents = z.int().min(-MAX_CENTS).max(MAX_CENTS);
@@ -260,9 +261,69 @@ export function validateOrderEvent(input: unknown): Validated<OrderEventDoc> {
   return problems.length ? { ok: false, problems } : { ok: true, value };
 }
 
+// ---- returns (src/returns.ts) ----------------------------------------------------------------
+
+const docNumber = z.string().regex(/^[A-Z0-9]{1,8}-[A-Z0-9]{1,8}-\d{6,16}$/, 'must be a receipt number like 1001-01-000001');
+export const returnDocSchema = z.strictObject({
+  id: text(1, 48),
+  returnNo: text(1, 48),
+  storeId: locationId,
+  registerId: locationId,
+  seq: z.int().min(1),
+  createdAt: z.iso.datetime({ offset: true }),
+  operatorId: text(1, 32),
+  origin: z.discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('sale'), receiptNo: docNumber, storeId: locationId, registerId: locationId, verifiedBy: z.enum(['replica', 'hq', 'code']) }),
+    z.strictObject({ kind: z.literal('order'), orderNo: z.string().regex(/^ORD-[A-Z0-9]{1,8}-[A-Z0-9]{1,8}-\d{6,16}$/, 'must be an order number'), storeId: locationId, verifiedBy: z.enum(['replica', 'hq']) }),
+    z.strictObject({ kind: z.literal('none') }),
+  ]),
+  lines: z
+    .array(
+      z.strictObject({
+        lineNo: z.int().min(1).max(1000),
+        originalLineNo: z.int().min(1).max(1000).nullable(),
+        productId: text(1, 64),
+        itemNumber: text(1, 32),
+        barcode: z.string().regex(/^\d{8,14}$/, 'must be 8-14 digits').nullable(),
+        name: text(1, 200),
+        quantity: z.int().min(1).max(9999),
+        unitPriceCents: nonNegCents,
+        amountCents: nonNegCents,
+        vat,
+        reason: z.enum(RETURN_REASONS),
+      }),
+    )
+    .min(1)
+    .max(500),
+  totalCents: nonNegCents,
+  vat: z.array(z.strictObject({ vat, rateBp: z.int().min(0).max(10_000), grossCents: cents, vatCents: cents, netCents: cents })).max(3),
+  refunds: z
+    .array(
+      z.discriminatedUnion('kind', [
+        z.strictObject({ kind: z.literal('card'), amountCents: nonNegCents, reference: text(0, 64).nullable() }),
+        z.strictObject({ kind: z.literal('cash'), amountCents: nonNegCents, paidOutCents: nonNegCents, roundingCents: z.int().min(-2).max(2) }),
+        z.strictObject({ kind: z.literal('storeCredit'), amountCents: nonNegCents }),
+      ]),
+    )
+    .max(10),
+  approval: z.strictObject({ managerId: text(1, 32), reason: text(1, 200) }).nullable(),
+  review: z.boolean(),
+  _deleted: z.literal(false),
+});
+
+/** Shape and arithmetic of a pushed return: the schema, then the domain's own check. */
+export function validateReturn(input: unknown): Validated<ReturnDoc> {
+  const parsed = returnDocSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, problems: fromZod(parsed.error) };
+  const value = parsed.data as ReturnDoc;
+  const problems = verifyReturn(value as CompletedReturn);
+  return problems.length ? { ok: false, problems } : { ok: true, value };
+}
+
 const validators: { [C in PushCollection]: (input: unknown) => Validated<CollectionDocs[C]> } = {
   sales: validateSale,
   orderEvents: validateOrderEvent,
+  returns: validateReturn,
 };
 
 export function validatePushRows<C extends PushCollection>(collection: C, body: unknown): Validated<CollectionDocs[C][]> {

@@ -67,6 +67,8 @@ export interface EnrolResponse {
   lastHash: string | null;
   /** Highest order-event sequence HQ has seen from this register (0 if none): order numbering continues above it. */
   lastOrderSequence: number;
+  /** Highest return sequence HQ has seen from this register (0 if none): return numbering continues above it. */
+  lastReturnSequence: number;
   /** When the register token expires (ISO); renew before with POST /api/registers/renew. */
   expiresAt: string;
 }
@@ -78,6 +80,22 @@ export interface SalesListResponse {
 /** GET /api/orders?q= (chain-wide search, register or admin token). */
 export interface OrdersResponse {
   orders: CollectionDocs['orders'][];
+}
+
+/** POST /api/registers/key (register token): the register's public key for receipt codes. */
+export interface RegisterKeyRequest {
+  publicKey: string;
+}
+
+/** GET /api/sales/:receiptNo (register token of any store, or admin): a sale and every return of it. */
+export interface SaleLookupResponse {
+  sale: CollectionDocs['sales'] & { receivedAt: string };
+  returns: CollectionDocs['returns'][];
+}
+
+/** GET /api/returns?origin=<receipt or order number>: every return of that sale or order, chain-wide. */
+export interface ReturnsResponse {
+  returns: CollectionDocs['returns'][];
 }
 
 export const DEFAULT_PULL_LIMIT = 1000;
