@@ -50,14 +50,14 @@ export function isValidEan13(code: string): boolean {
 export function demoLocations(): Location[] {
   const regs = ['01', '02', '03'];
   return [
-    { id: '1001', name: 'Kassa Utrecht Centrum', town: 'Utrecht', kind: 'store', registers: regs, groups: ['GROOT'], lat: 52.0907, lon: 5.1214 },
-    { id: '1002', name: 'Kassa Amersfoort', town: 'Amersfoort', kind: 'store', registers: regs, groups: ['GROOT'], lat: 52.1561, lon: 5.3878 },
-    { id: '1003', name: 'Kassa Zeist', town: 'Zeist', kind: 'store', registers: regs, groups: [], lat: 52.0894, lon: 5.2331 },
-    { id: '1004', name: 'Kassa Nieuwegein', town: 'Nieuwegein', kind: 'store', registers: regs, groups: [], lat: 52.0296, lon: 5.0806 },
-    { id: '1005', name: 'Kassa Houten', town: 'Houten', kind: 'store', registers: regs, groups: [], lat: 52.0283, lon: 5.1681 },
-    { id: '1006', name: 'Kassa Hilversum', town: 'Hilversum', kind: 'store', registers: regs, groups: ['GROOT'], lat: 52.2292, lon: 5.1669 },
-    { id: '9001', name: 'Distributiecentrum Nieuwegein', town: 'Nieuwegein', kind: 'warehouse', registers: [], groups: [], lat: 52.0145, lon: 5.0914 },
-    { id: '9002', name: 'Distributiecentrum Tilburg', town: 'Tilburg', kind: 'warehouse', registers: [], groups: [], lat: 51.5555, lon: 5.0913 },
+    { id: '1001', name: 'Kassa Utrecht Centrum', town: 'Utrecht', kind: 'store', registers: regs, groups: ['GROOT'], lat: 52.0907, lon: 5.1214, registerKeys: {} },
+    { id: '1002', name: 'Kassa Amersfoort', town: 'Amersfoort', kind: 'store', registers: regs, groups: ['GROOT'], lat: 52.1561, lon: 5.3878, registerKeys: {} },
+    { id: '1003', name: 'Kassa Zeist', town: 'Zeist', kind: 'store', registers: regs, groups: [], lat: 52.0894, lon: 5.2331, registerKeys: {} },
+    { id: '1004', name: 'Kassa Nieuwegein', town: 'Nieuwegein', kind: 'store', registers: regs, groups: [], lat: 52.0296, lon: 5.0806, registerKeys: {} },
+    { id: '1005', name: 'Kassa Houten', town: 'Houten', kind: 'store', registers: regs, groups: [], lat: 52.0283, lon: 5.1681, registerKeys: {} },
+    { id: '1006', name: 'Kassa Hilversum', town: 'Hilversum', kind: 'store', registers: regs, groups: ['GROOT'], lat: 52.2292, lon: 5.1669, registerKeys: {} },
+    { id: '9001', name: 'Distributiecentrum Nieuwegein', town: 'Nieuwegein', kind: 'warehouse', registers: [], groups: [], lat: 52.0145, lon: 5.0914, registerKeys: {} },
+    { id: '9002', name: 'Distributiecentrum Tilburg', town: 'Tilburg', kind: 'warehouse', registers: [], groups: [], lat: 51.5555, lon: 5.0913, registerKeys: {} },
   ];
 }
 

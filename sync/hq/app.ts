@@ -13,6 +13,9 @@ import {
   LOCATION_ID,
   isStorableText,
   type OrdersResponse,
+  type ReturnDoc,
+  type ReturnsResponse,
+  type SaleLookupResponse,
   type Validated,
   validateEnrol,
   validatePushRows,
@@ -21,6 +24,7 @@ import { normalizeOrderNumber } from '../../src/order.ts';
 import { HqError } from './errors.ts';
 import { ImportError, applyImport, checkKind, importErrorBody, importFormat, parseImport } from './import.ts';
 import { RateLimiter } from './rate-limit.ts';
+import { normalizeOriginNumber, normalizeReceiptNumber, originProblem, registerKeyBody } from './returns.ts';
 import { CHANGES_CHANNEL, HqStore, type RegisterPrincipal } from './store.ts';
 
 export interface AppOptions {
@@ -112,6 +116,15 @@ function ownRecords<T extends { storeId: string; registerId: string }>(who: Regi
     if (doc.registerId !== who.registerId) {
       throw new HqError(403, 'forbidden', `register ${who.storeId}-${who.registerId} cannot send ${noun} of register ${doc.registerId}`, `[${i}].newDocumentState.registerId`);
     }
+  });
+  return docs;
+}
+
+/** Returns whose origin does not hold together (see originProblem): 400 naming the field, nothing written. */
+function checkOrigins(docs: ReturnDoc[]): ReturnDoc[] {
+  docs.forEach((doc, i) => {
+    const p = originProblem(doc);
+    if (p) throw new HqError(400, 'invalid', `[${i}].newDocumentState.${p.field}: ${p.reason}`, `[${i}].newDocumentState.${p.field}`);
   });
   return docs;
 }
@@ -225,6 +238,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     return { ...(await store.renew(who)), storeId: who.storeId, registerId: who.registerId };
   });
 
+  // A register publishes the public key it signs receipt codes with; every register gets it with the stores.
+  app.post('/api/registers/key', async (req) => {
+    const who = await requireRegister(req);
+    return store.addRegisterKey(who, await registerKeyBody(req.body));
+  });
+
   // IT retires a register (stolen, replaced): its tokens stop working at once.
   app.post('/api/registers/:storeId/:registerId/revoke', async (req) => {
     requireAdmin(req, 'revoking a register');
@@ -251,6 +270,24 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const requireRegisterOrAdmin = async (req: FastifyRequest): Promise<void> => {
     if (!isAdmin(req)) await requireRegister(req);
   };
+
+  // ---- returns: a sale and its returns, chain-wide (goods may come back at any store) ------
+  app.get('/api/sales/:receiptNo', async (req): Promise<SaleLookupResponse> => {
+    await requireRegisterOrAdmin(req);
+    const receiptNo = normalizeReceiptNumber((req.params as { receiptNo: string }).receiptNo);
+    if (!receiptNo) throw new HqError(400, 'invalid', 'receiptNo must be a receipt number like 1001-01-000001', 'receiptNo');
+    const sale = await store.getSale(receiptNo);
+    if (!sale) throw new HqError(404, 'unknown_sale', `HQ holds no sale ${receiptNo}`, 'receiptNo');
+    return { sale, returns: await store.returnsOf(receiptNo) };
+  });
+
+  app.get('/api/returns', async (req): Promise<ReturnsResponse> => {
+    await requireRegisterOrAdmin(req);
+    const given = textParam((req.query as Record<string, unknown>).origin, 'origin', 64);
+    const origin = given === undefined ? null : normalizeOriginNumber(given);
+    if (!origin) throw new HqError(400, 'invalid', 'origin must be a receipt number (1001-01-000001) or an order number (ORD-1001-01-000001)', 'origin');
+    return { returns: await store.returnsOf(origin) };
+  });
 
   app.get('/api/orders', async (req): Promise<OrdersResponse> => {
     await requireRegisterOrAdmin(req);
@@ -344,6 +381,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       throw new HqError(isPullCollection(collection) ? 405 : 404, 'unknown_collection', `${collection} does not take pushes`, 'collection');
     }
     if (collection === 'sales') return store.pushSales(who, ownRecords(who, 'a sale', validated(validatePushRows('sales', req.body))));
+    if (collection === 'returns') return store.pushReturns(who, checkOrigins(ownRecords(who, 'a return', validated(validatePushRows('returns', req.body)))));
     return store.pushOrderEvents(who, ownRecords(who, 'an order event', validated(validatePushRows('orderEvents', req.body))));
   });
 

@@ -235,6 +235,47 @@ CREATE INDEX operators_pull ON operators (xid, id);
 CREATE TRIGGER operators_xid BEFORE INSERT OR UPDATE ON operators FOR EACH ROW EXECUTE FUNCTION kassa_set_xid();
 `,
   },
+  {
+    version: 5,
+    name: 'returns, register keys for receipt codes',
+    sql: `
+-- Returns from registers (src/returns.ts): immutable, client-made ids, inserted once, like sales.
+-- origin_no is the receipt number (origin sale) or the order number (origin order), null for a
+-- return without a receipt; origin_store_id the store the goods were bought at. Registers pull
+-- the returns their store took and the returns of goods bought at their store.
+CREATE TABLE returns (
+  id text PRIMARY KEY,
+  return_no text NOT NULL,
+  store_id text NOT NULL,
+  register_id text NOT NULL,
+  seq bigint NOT NULL,
+  origin_kind text NOT NULL CHECK (origin_kind IN ('sale', 'order', 'none')),
+  origin_no text,
+  origin_store_id text,
+  body jsonb NOT NULL,
+  body_hash text NOT NULL,
+  review boolean NOT NULL DEFAULT false,
+  received_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+  deleted boolean NOT NULL DEFAULT false,
+  xid xid8 NOT NULL DEFAULT pg_current_xact_id(),
+  CONSTRAINT returns_origin_named CHECK ((origin_kind = 'none') = (origin_no IS NULL))
+);
+CREATE INDEX returns_origin ON returns (origin_no);
+CREATE INDEX returns_pull ON returns (xid, id);
+CREATE INDEX returns_store_pull ON returns (store_id, xid, id);
+CREATE INDEX returns_origin_store_pull ON returns (origin_store_id, xid, id);
+CREATE INDEX returns_register ON returns (store_id, register_id, seq);
+CREATE TRIGGER returns_xid BEFORE INSERT OR UPDATE ON returns FOR EACH ROW EXECUTE FUNCTION kassa_set_xid();
+
+-- Register id -> every public key (P-256, raw, base64url) the register signed receipt codes
+-- with. Keys are only added (old receipts stay verifiable); the row is rewritten, so its new xid
+-- brings the keys to every register with the stores pull.
+ALTER TABLE stores ADD COLUMN register_keys jsonb NOT NULL DEFAULT '{}';
+
+-- HQ raises a double return once per original line: it looks for the alert it raised before.
+CREATE INDEX alerts_kind_record ON alerts (kind, record_id);
+`,
+  },
 ];
 
 export async function migrate(sql: Sql): Promise<number> {

@@ -113,8 +113,8 @@ export async function seedDemo(sql: Sql, opts: DemoOptions, onProgress?: (table:
   const operators = await sql.transaction(async (tx) => {
     const [text, params] = multiInsert(
       'stores',
-      ['id', 'name', 'town', 'kind', 'registers', 'groups', 'lat', 'lon'],
-      locations.map((l) => [l.id, l.name, l.town, l.kind, `{${l.registers.join(',')}}`, `{${l.groups.join(',')}}`, l.lat, l.lon]),
+      ['id', 'name', 'town', 'kind', 'registers', 'groups', 'lat', 'lon', 'register_keys'],
+      locations.map((l) => [l.id, l.name, l.town, l.kind, `{${l.registers.join(',')}}`, `{${l.groups.join(',')}}`, l.lat, l.lon, JSON.stringify(l.registerKeys)]),
     );
     await tx.query(text, params);
     const n = await insertOperators(tx, operatorRows);

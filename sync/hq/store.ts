@@ -7,6 +7,7 @@ import type {
   OrderEventDoc,
   PullCollection,
   ProductDoc,
+  ReturnDoc,
   SaleDoc,
   SettingsDoc,
   StockDoc,
@@ -29,6 +30,22 @@ import {
   orderSearch,
   shipmentEvent,
 } from './orders.ts';
+import {
+  MAX_KEYS_PER_REGISTER,
+  RETURN_COLUMNS,
+  type OriginRef,
+  doubleReturnAlerts,
+  orderLines,
+  originOf,
+  originStoreOf,
+  receiptRegister,
+  registerKeysOf,
+  returnDocFromRow,
+  returnHash,
+  reviewAlert,
+  saleLines,
+  withUnknownLines,
+} from './returns.ts';
 import { type Queryable, type Sql, type SqlParam, toPgArray } from './sql.ts';
 
 export { toPgArray } from './sql.ts';
@@ -66,7 +83,7 @@ function bookedMarks(v: unknown): Record<string, number> {
 const PULL: Record<PullCollection, PullSpec> = {
   stores: {
     table: 'stores',
-    columns: 'id, name, town, kind, registers, groups, lat, lon, deleted',
+    columns: 'id, name, town, kind, registers, groups, lat, lon, register_keys, deleted',
     scope: null,
     toDoc: (r): StoreDoc => ({
       id: str(r.id),
@@ -77,6 +94,7 @@ const PULL: Record<PullCollection, PullSpec> = {
       groups: (r.groups as string[] | null) ?? [],
       lat: r.lat === null || r.lat === undefined ? null : Number(r.lat),
       lon: r.lon === null || r.lon === undefined ? null : Number(r.lon),
+      registerKeys: registerKeysOf(r.register_keys),
       _deleted: Boolean(r.deleted),
     }),
   },
@@ -159,6 +177,14 @@ const PULL: Record<PullCollection, PullSpec> = {
       pinIterations: Number(r.pin_iterations),
       _deleted: Boolean(r.deleted),
     }),
+  },
+  returns: {
+    table: 'returns',
+    columns: RETURN_COLUMNS,
+    // The store that took the goods back and the store they were bought at: both need to know
+    // what is left returnable.
+    scope: '(store_id = $store OR origin_store_id = $store)',
+    toDoc: returnDocFromRow,
   },
 };
 
@@ -308,6 +334,13 @@ const ORDER_EVENTS_TABLE: ImmutableTable<OrderEventDoc> = {
   values: (d, hash) => [d.id, d.orderNo, d.storeId, d.registerId, d.seq, JSON.stringify(d), hash],
 };
 
+const RETURNS_TABLE: ImmutableTable<ReturnDoc> = {
+  table: 'returns',
+  noun: 'return',
+  columns: ['id', 'return_no', 'store_id', 'register_id', 'seq', 'origin_kind', 'origin_no', 'origin_store_id', 'review', 'body', 'body_hash'],
+  values: (d, hash) => [d.id, d.returnNo, d.storeId, d.registerId, d.seq, d.origin.kind, originOf(d)?.no ?? null, originStoreOf(d), d.review, JSON.stringify(d), hash],
+};
+
 /** Advisory-lock namespace of orders (the first key of pg_advisory_xact_lock(int, int)). */
 const ORDER_LOCK_SPACE = 0x4f52; // "OR"
 
@@ -317,9 +350,29 @@ const ORDER_LOCK_SPACE = 0x4f52; // "OR"
  * deadlock. The fold that follows reads every event committed before the lock was granted.
  */
 async function lockOrders(tx: Queryable, orderNos: readonly string[]): Promise<void> {
-  if (orderNos.length === 0) return;
-  const keys = await tx.query<{ h: number }>('SELECT DISTINCT hashtext(o) AS h FROM unnest($1::text[]) AS o ORDER BY h', [toPgArray(orderNos)]);
-  for (const { h } of keys) await tx.query('SELECT pg_advisory_xact_lock($1::int, $2::int)', [ORDER_LOCK_SPACE, Number(h)]);
+  await lockKeys(tx, ORDER_LOCK_SPACE, orderNos);
+}
+
+/**
+ * Advisory-lock namespace of a register's sales and of the returns of them ("RT"), one lock per
+ * issuing register (the store-register part of the receipt number). A push of sales takes its
+ * register's lock after it stored them, a push of returns the lock of every register whose
+ * receipts it returns goods of, after it stored them. Whichever comes second sees what the
+ * first committed, so the double-return guard runs whatever order a sale and its returns
+ * arrive in, concurrently too.
+ */
+const RECEIPT_LOCK_SPACE = 0x5254; // "RT"
+
+/** Takes the advisory locks of `keys` (by their hash) in one order until the transaction ends. */
+async function lockKeys(tx: Queryable, space: number, keys: readonly string[]): Promise<void> {
+  const distinct = [...new Set(keys)];
+  if (distinct.length === 0) return;
+  if (distinct.length === 1) {
+    await tx.query('SELECT pg_advisory_xact_lock($1::int, hashtext($2))', [space, distinct[0] ?? '']);
+    return;
+  }
+  const hashes = await tx.query<{ h: number }>('SELECT DISTINCT hashtext(o) AS h FROM unnest($1::text[]) AS o ORDER BY h', [toPgArray(distinct)]);
+  for (const { h } of hashes) await tx.query('SELECT pg_advisory_xact_lock($1::int, $2::int)', [space, Number(h)]);
 }
 
 /** Every event HQ holds of these orders, folded (complete or not). */
@@ -401,6 +454,80 @@ async function bookStock(tx: Queryable, who: RegisterPrincipal, fresh: readonly 
     ],
   );
   await HqStore.notifyChanged(tx, ['stock']);
+}
+
+/**
+ * Books newly stored returns into the stock of the store that took the goods back, in the
+ * return's own transaction: on-hand rises by the quantity returned (a product that store has
+ * no figure for, outside its assortment too, gets one). The booked marks are the sales' and are
+ * left alone. Rows are locked in product order, like sales.
+ */
+async function bookReturnedStock(tx: Queryable, who: RegisterPrincipal, fresh: readonly ReturnDoc[]): Promise<void> {
+  const perProduct = new Map<string, number>();
+  for (const r of fresh) for (const line of r.lines) perProduct.set(line.productId, (perProduct.get(line.productId) ?? 0) + line.quantity);
+  if (perProduct.size === 0) return;
+  const ids = [...perProduct.keys()].sort();
+  await tx.query(
+    `INSERT INTO stock AS s (id, location_id, product_id, on_hand, reserved, as_of)
+     SELECT $1 || ':' || t.product_id, $1, t.product_id, t.qty, 0, now()
+       FROM unnest($2::text[], $3::int[]) AS t(product_id, qty)
+      ORDER BY t.product_id
+     ON CONFLICT (id) DO UPDATE SET on_hand = s.on_hand + EXCLUDED.on_hand, as_of = EXCLUDED.as_of`,
+    [who.storeId, toPgArray(ids), `{${ids.map((id) => perProduct.get(id) ?? 0).join(',')}}`],
+  );
+  await HqStore.notifyChanged(tx, ['stock']);
+}
+
+/**
+ * HQ's guard against double returns, for sales and orders whose returns may have changed (new
+ * returns, or the sale or an order event arriving after its returns). Per origin HQ holds: all
+ * its returns, chain-wide, against what was sold (src/returns.ts returnExcess); each original
+ * line returned beyond it raises one 'double_return' alert (raised once per line; a line the
+ * sale or order does not have counts as sold 0 times). A sale or
+ * order HQ does not hold yet is checked when it arrives. The caller holds the origins' locks
+ * (RECEIPT_LOCK_SPACE for sales, the order locks for orders).
+ */
+async function guardDoubleReturns(tx: Queryable, who: RegisterPrincipal, origins: readonly OriginRef[], folded?: ReadonlyMap<string, OrderState>): Promise<void> {
+  const nos = [...new Set(origins.map((o) => o.no))];
+  if (nos.length === 0) return;
+  const rows = await tx.query<Row>(`SELECT origin_no, ${RETURN_COLUMNS} FROM returns WHERE origin_no = ANY($1::text[]) AND NOT deleted ORDER BY received_at, id`, [toPgArray(nos)]);
+  if (rows.length === 0) return;
+  const returnsOf = new Map<string, ReturnDoc[]>();
+  for (const r of rows) {
+    const list = returnsOf.get(str(r.origin_no)) ?? [];
+    list.push(returnDocFromRow(r));
+    returnsOf.set(str(r.origin_no), list);
+  }
+  const kinds = new Map(origins.map((o) => [o.no, o.kind]));
+  const saleNos = [...returnsOf.keys()].filter((n) => kinds.get(n) === 'sale');
+  const orderNos = [...returnsOf.keys()].filter((n) => kinds.get(n) === 'order');
+  const alerts: Alert[] = [];
+  if (saleNos.length) {
+    const sales = await tx.query<{ body: SaleDoc | string }>('SELECT body FROM sales WHERE id = ANY($1::text[])', [toPgArray(saleNos)]);
+    for (const row of sales) {
+      const sale = typeof row.body === 'string' ? (JSON.parse(row.body) as SaleDoc) : row.body;
+      const returns = returnsOf.get(sale.receiptNo) ?? [];
+      const sold = withUnknownLines(saleLines(sale), new Set(sale.lines.map((l) => l.lineNo)), returns);
+      alerts.push(...doubleReturnAlerts({ kind: 'sale', no: sale.receiptNo, storeId: sale.storeId }, sold, returns));
+    }
+  }
+  if (orderNos.length) {
+    const missing = orderNos.filter((n) => !folded?.has(n));
+    const states = new Map([...(folded ?? new Map<string, OrderState>()), ...(missing.length ? await foldStored(tx, missing) : new Map<string, OrderState>())]);
+    for (const orderNo of orderNos) {
+      const state = states.get(orderNo);
+      if (!state?.complete) continue;
+      const returns = returnsOf.get(orderNo) ?? [];
+      const sold = withUnknownLines(orderLines(state), new Set(state.lines.map((l) => l.lineNo)), returns);
+      alerts.push(...doubleReturnAlerts({ kind: 'order', no: orderNo, storeId: state.storeId }, sold, returns));
+    }
+  }
+  if (alerts.length === 0) return;
+  const raised = await tx.query<{ record_id: string }>("SELECT record_id FROM alerts WHERE kind = 'double_return' AND record_id = ANY($1::text[])", [
+    toPgArray(alerts.map((a) => a.recordId)),
+  ]);
+  const before = new Set(raised.map((r) => r.record_id));
+  await insertAlerts(tx, who, alerts.filter((a) => !before.has(a.recordId)));
 }
 
 /** Multi-row INSERT: `rows` of equal length, `columns` named; returns text and flat params. */
@@ -517,6 +644,9 @@ export class HqStore {
       storeImmutable(tx, who, SALES_TABLE, batch, async (fresh) => {
         await this.checkChain(tx, who, fresh, (d) => batch.firsts.get(d.id)?.digest.contentHash ?? '');
         await bookStock(tx, who, fresh);
+        // Returns of these sales may have arrived first (taken elsewhere, from the receipt's code).
+        await lockKeys(tx, RECEIPT_LOCK_SPACE, fresh.map((d) => receiptRegister(d.receiptNo)));
+        await guardDoubleReturns(tx, who, fresh.map((d) => ({ kind: 'sale', no: d.receiptNo })));
       }),
     );
   }
@@ -535,7 +665,37 @@ export class HqStore {
       storeImmutable(tx, who, ORDER_EVENTS_TABLE, batch, async (fresh) => {
         const orderNos = [...new Set(fresh.map((e) => e.orderNo))].sort();
         await lockOrders(tx, orderNos);
-        await writeOrders(tx, [...(await foldStored(tx, orderNos)).values()]);
+        const folded = await foldStored(tx, orderNos);
+        await writeOrders(tx, [...folded.values()]);
+        // A hand-out or cancellation may decide lines that were returned already.
+        await guardDoubleReturns(tx, who, orderNos.map((no) => ({ kind: 'order', no })), folded);
+      }),
+    );
+  }
+
+  /**
+   * Ingests validated returns of one register, like sales: each once, the same body again
+   * acknowledged, another body under a held id returned as a conflict with an alert. In the same
+   * transaction, for the returns newly stored: the goods go back into the stock of the store
+   * that took them; every sale or order they come from is checked for double returns across all
+   * stores (see guardDoubleReturns); a return without a receipt is flagged for a manager.
+   */
+  async pushReturns(who: RegisterPrincipal, docs: readonly ReturnDoc[]): Promise<ReturnDoc[]> {
+    if (docs.length === 0) return [];
+    const batch = prepareBatch(docs, returnHash);
+    return this.sql.transaction((tx) =>
+      storeImmutable(tx, who, RETURNS_TABLE, batch, async (fresh) => {
+        await bookReturnedStock(tx, who, fresh);
+        const origins = fresh.flatMap((r) => {
+          const o = originOf(r);
+          return o ? [o] : [];
+        });
+        // Locks in one order everywhere: stock rows, then issuing registers, then orders.
+        await lockKeys(tx, RECEIPT_LOCK_SPACE, origins.filter((o) => o.kind === 'sale').map((o) => receiptRegister(o.no)));
+        await lockOrders(tx, [...new Set(origins.filter((o) => o.kind === 'order').map((o) => o.no))].sort());
+        await guardDoubleReturns(tx, who, origins);
+        await insertAlerts(tx, who, fresh.filter((r) => r.review).map(reviewAlert));
+        await HqStore.notifyChanged(tx, ['returns']);
       }),
     );
   }
@@ -592,6 +752,20 @@ export class HqStore {
       [storeId, limit],
     );
     return rows.map((r) => ({ ...r.body, receivedAt: new Date(r.received_at).toISOString() }));
+  }
+
+  /** A sale by its receipt number (any store's), with when HQ received it; null when HQ does not hold it. */
+  async getSale(receiptNo: string): Promise<(SaleDoc & { receivedAt: string }) | null> {
+    const [row] = await this.sql.query<{ body: SaleDoc | string; received_at: Date | string }>('SELECT body, received_at FROM sales WHERE id = $1', [receiptNo]);
+    if (!row) return null;
+    const body = typeof row.body === 'string' ? (JSON.parse(row.body) as SaleDoc) : row.body;
+    return { ...body, receivedAt: new Date(row.received_at).toISOString() };
+  }
+
+  /** Every return of a sale (its receipt number) or an order (its number), chain-wide, in HQ's arrival order. */
+  async returnsOf(originNo: string): Promise<ReturnDoc[]> {
+    const rows = await this.sql.query<Row>(`SELECT ${RETURN_COLUMNS} FROM returns WHERE origin_no = $1 AND NOT deleted ORDER BY received_at, id LIMIT 1000`, [originNo]);
+    return rows.map(returnDocFromRow);
   }
 
   /** Alerts for managers, oldest first; `open` leaves out those HQ closed by itself. */
@@ -686,7 +860,7 @@ export class HqStore {
   async enrol(
     storeId: string,
     registerId: string,
-  ): Promise<{ registerToken: string; lastSequence: number; lastHash: string | null; lastOrderSequence: number; expiresAt: string }> {
+  ): Promise<{ registerToken: string; lastSequence: number; lastHash: string | null; lastOrderSequence: number; lastReturnSequence: number; expiresAt: string }> {
     const [store] = await this.sql.query<{ registers: string[]; kind: string }>(
       'SELECT registers, kind FROM stores WHERE id = $1 AND NOT deleted',
       [storeId],
@@ -706,7 +880,42 @@ export class HqStore {
         'SELECT max(seq) AS seq FROM order_events WHERE store_id = $1 AND register_id = $2',
         [storeId, registerId],
       );
-      return { ...issued, lastSequence: Number(row?.seq ?? 0), lastHash: row?.hash ?? null, lastOrderSequence: Number(orders?.seq ?? 0) };
+      const [returns] = await tx.query<{ seq: number | string | null }>('SELECT max(seq) AS seq FROM returns WHERE store_id = $1 AND register_id = $2', [storeId, registerId]);
+      // Re-enrolment keeps the register's public keys: receipts it signed stay verifiable.
+      return {
+        ...issued,
+        lastSequence: Number(row?.seq ?? 0),
+        lastHash: row?.hash ?? null,
+        lastOrderSequence: Number(orders?.seq ?? 0),
+        lastReturnSequence: Number(returns?.seq ?? 0),
+      };
+    });
+  }
+
+  /**
+   * Adds a register's public key for receipt codes to its store's `register_keys` (a key HQ
+   * holds already is not added again). Keys are never removed, so receipts signed with an older
+   * key stay verifiable. The stores row is rewritten, so its new xid brings the key to every
+   * register with the stores pull. Returns the register's keys.
+   */
+  async addRegisterKey(who: RegisterPrincipal, publicKey: string): Promise<{ storeId: string; registerId: string; publicKeys: string[]; added: boolean }> {
+    return this.sql.transaction(async (tx) => {
+      const [row] = await tx.query<{ register_keys: unknown }>('SELECT register_keys FROM stores WHERE id = $1 AND NOT deleted FOR UPDATE', [who.storeId]);
+      if (!row) throw new HqError(404, 'unknown_store', `no store ${who.storeId}`, 'storeId');
+      const mine = registerKeysOf(row.register_keys)[who.registerId] ?? [];
+      const answer = { storeId: who.storeId, registerId: who.registerId };
+      if (mine.includes(publicKey)) return { ...answer, publicKeys: mine, added: false };
+      if (mine.length >= MAX_KEYS_PER_REGISTER) {
+        throw new HqError(409, 'too_many_keys', `register ${who.storeId}-${who.registerId} has ${MAX_KEYS_PER_REGISTER} keys already`, 'publicKey');
+      }
+      const publicKeys = [...mine, publicKey];
+      await tx.query('UPDATE stores SET register_keys = register_keys || jsonb_build_object($2::text, $3::jsonb) WHERE id = $1', [
+        who.storeId,
+        who.registerId,
+        JSON.stringify(publicKeys),
+      ]);
+      await HqStore.notifyChanged(tx, ['stores']);
+      return { ...answer, publicKeys, added: true };
     });
   }
 

@@ -34,7 +34,9 @@ const ADMIN = 'fuzz-admin-token';
 const STORE = '1001';
 const REGISTER = '01';
 const KNOWN_STORES = ['1001', '1002', '1003', '1004', '1005', '1006', '9001', '9002'];
-const PULL_COLLECTIONS = ['stores', 'products', 'assortment', 'stock', 'orders', 'settings', 'operators'];
+const PULL_COLLECTIONS = ['stores', 'products', 'assortment', 'stock', 'orders', 'settings', 'operators', 'returns'];
+/** Collections a register pushes to ('returns' is pulled too). */
+const PUSH_COLLECTIONS = ['sales', 'orderEvents', 'returns'];
 
 // ---- the request model -------------------------------------------------------------------------
 
@@ -240,12 +242,19 @@ function badHash(nullable: boolean): fc.Arbitrary<BadValue> {
   );
 }
 
+/**
+ * A JSON value for an unknown field. Not one holding a `__proto__` key or a `constructor` one:
+ * HQ's JSON parser refuses those bodies whole (prototype poisoning), as malformed JSON that names
+ * no field, before any field is looked at (fast-check likes to generate `__proto__`).
+ */
+const fieldValue = fc.jsonValue({ maxDepth: 1 }).filter((v) => !/"(__proto__|constructor)"\s*:/.test(JSON.stringify(v)));
+
 const unknownKey = fc
   .oneof(fc.string({ minLength: 1, maxLength: 16 }), fc.constantFrom('discount', 'customerId', 'ID', 'Lines', 'total', 'priceCents', 'deleted', '_rev'))
   .filter((k) => k !== '__proto__' && k !== 'constructor' && k !== 'prototype');
 
 function unknownKeyAt(objectPath: Path, known: readonly string[]): fc.Arbitrary<Mutation> {
-  return fc.tuple(unknownKey.filter((k) => !known.includes(k)), fc.jsonValue({ maxDepth: 1 })).map(([key, value]) => ({
+  return fc.tuple(unknownKey.filter((k) => !known.includes(k)), fieldValue).map(([key, value]) => ({
     kind: 'unknown field',
     apply(sale) {
       const doc = structuredClone(sale) as unknown;
@@ -629,7 +638,7 @@ function pushRequests(): fc.Arbitrary<Make> {
       weight: 10,
     },
     {
-      arbitrary: fc.oneof(fc.constantFrom(...PULL_COLLECTIONS), fc.stringMatching(/^[a-z][a-z0-9_]{0,20}$/).filter((c) => c !== 'sales')).map((collection) => (ctx: Ctx): BadRequest => {
+      arbitrary: fc.oneof(fc.constantFrom(...PULL_COLLECTIONS), fc.stringMatching(/^[a-z][a-z0-9_]{0,20}$/)).filter((c) => !PUSH_COLLECTIONS.includes(c)).map((collection) => (ctx: Ctx): BadRequest => {
         const s = validSale(ctx);
         return {
           endpoint: 'POST /api/replication/:collection/push',
@@ -675,7 +684,7 @@ function enrolRequests(): fc.Arbitrary<Make> {
     },
     { arbitrary: fc.constantFrom('storeId', 'registerId').map((f) => req('enrol: missing field', JSON.stringify({ ...valid, [f]: undefined }), [f])), weight: 1 },
     {
-      arbitrary: fc.tuple(unknownKey.filter((k) => k !== 'storeId' && k !== 'registerId'), fc.jsonValue({ maxDepth: 1 })).map(([k, v]) =>
+      arbitrary: fc.tuple(unknownKey.filter((k) => k !== 'storeId' && k !== 'registerId'), fieldValue).map(([k, v]) =>
         req('enrol: unknown field', JSON.stringify({ ...valid, [k]: v }), [k]),
       ),
       weight: 1,
@@ -781,7 +790,7 @@ function pullRequests(): fc.Arbitrary<Make> {
       arbitrary: fc
         .oneof(fc.stringMatching(/^[a-z][a-zA-Z0-9_-]{0,30}$/), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 }), fc.constantFrom('sales', 'orderEvents', 'Products', 'STORES', 'products ', 'customers', '__proto__', 'constructor', 'toString'))
         .filter((c) => !PULL_COLLECTIONS.includes(c) && c !== '.' && c !== '..')
-        .map((c) => get(c === 'sales' || c === 'orderEvents' ? 'pull of a push collection' : 'unknown collection', c, [], ['collection'])),
+        .map((c) => get(PUSH_COLLECTIONS.includes(c) ? 'pull of a push collection' : 'unknown collection', c, [], ['collection'])),
       weight: 3,
     },
     {
@@ -858,6 +867,83 @@ function storeSalesRequests(): fc.Arbitrary<Make> {
       weight: 1,
     },
     { arbitrary: fc.tuple(fc.string({ maxLength: 6 }), fc.string({ maxLength: 6 })).map(([a, b]) => get('NUL in storeId', `${a}\u0000${b}`, [], ['storeId'], asAdmin)), weight: 1 },
+  );
+}
+
+// ---- returns: GET /api/sales/:receiptNo, GET /api/returns, POST /api/registers/key -------------
+
+function returnsRequests(): fc.Arbitrary<Make> {
+  const LOOKUP = 'GET /api/sales/:receiptNo';
+  const RETURNS = 'GET /api/returns';
+  const KEY = 'POST /api/registers/key';
+  const RECEIPT = /^\s*[A-Za-z0-9]{1,8}-[A-Za-z0-9]{1,8}-\d{6,16}\s*$/;
+  const base = { saleIds: [] as string[] };
+  const notReceipt = fc.oneof(fc.string({ minLength: 1, maxLength: 30 }), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 }), fc.constantFrom('ORD-1001-01-000001', '1001-01-1', '1001-01-0000000', '1001_01_000001', '%00', '..'))
+    .filter((v) => !RECEIPT.test(v) && v !== '.' && v !== '..' && !v.includes('?') && !v.includes('#'));
+  const notOrigin = fc.oneof(notReceipt.filter((v) => !/^\s*ORD/i.test(v)), fc.constantFrom('ORD', 'ORD-1001', 'ORD-1001-01-0', 'ORD 1001 01 1'), fc.integer({ min: 65, max: 500 }).map((n) => '1'.repeat(n)));
+  const key = 'BPlSoJFL0WefCpwYKMtybIHatJCFfdc0--vWDkOOQCPMYLmobau8-sskZHD_cjBFYhHS6C9cWYZsE4OBLdVsepo';
+  const post = (kind: string, body: string, field: readonly string[] | null, auth?: (ctx: Ctx) => string | null): Make => (ctx) => ({
+    ...base,
+    endpoint: KEY,
+    kind,
+    method: 'POST',
+    path: '/api/registers/key',
+    auth: auth ? auth(ctx) : bearer(ctx.register),
+    body,
+    field,
+  });
+  return fc.oneof(
+    {
+      arbitrary: fc.tuple(notReceipt, fc.boolean()).map(([v, admin]) => (ctx: Ctx): BadRequest => ({
+        ...base,
+        endpoint: LOOKUP,
+        kind: 'not a receipt number',
+        method: 'GET',
+        path: `/api/sales/${encodeURIComponent(v)}`,
+        auth: admin ? bearer(ADMIN) : bearer(ctx.otherStore),
+        field: ['receiptNo'],
+      })),
+      weight: 3,
+    },
+    {
+      arbitrary: fc.constantFrom('none', 'garbage', 'revoked').map((how) => (ctx: Ctx): BadRequest => ({
+        ...base,
+        endpoint: LOOKUP,
+        kind: 'no valid token',
+        method: 'GET',
+        path: '/api/sales/1001-01-000001',
+        auth: how === 'none' ? null : how === 'garbage' ? bearer('garbage') : bearer(ctx.revoked),
+        field: null,
+      })),
+      weight: 1,
+    },
+    {
+      arbitrary: fc.oneof(notOrigin.map((v) => ({ kind: 'not an origin number', pairs: [['origin', v]] as const })), fc.constant({ kind: 'no origin', pairs: [] as const }), fc.constant({ kind: 'repeated parameter', pairs: [['origin', '1001-01-000001'], ['origin', '1001-01-000002']] as const })).map(
+        ({ kind, pairs }) => (ctx: Ctx): BadRequest => ({ ...base, endpoint: RETURNS, kind, method: 'GET', path: `/api/returns${query(pairs)}`, auth: bearer(ctx.register), field: ['origin'] }),
+      ),
+      weight: 3,
+    },
+    {
+      arbitrary: fc
+        .oneof(
+          fc.string({ maxLength: 100 }),
+          fc.stringMatching(/^[A-Za-z0-9_-]{80,95}$/),
+          fc.constantFrom(key.slice(0, 86), `${key}A`, `${key.slice(0, 86)}=`, `A${key.slice(1)}`, key.replace('B', 'C')),
+          fieldValue.filter((v) => typeof v !== 'string'),
+        )
+        .filter((v) => v !== key)
+        .map((v) => post('bad public key', JSON.stringify({ publicKey: v }), ['publicKey'])),
+      weight: 4,
+    },
+    { arbitrary: fc.tuple(unknownKey.filter((k) => k !== 'publicKey'), fieldValue).map(([k, v]) => post('unknown field', JSON.stringify({ publicKey: key, [k]: v }), [k])), weight: 1 },
+    { arbitrary: fc.constantFrom<unknown>([], 'x', 5, null, true, [{ publicKey: key }], {}).map((v) => post('body not a key', JSON.stringify(v), ['publicKey'])), weight: 1 },
+    { arbitrary: malformed(JSON.stringify({ publicKey: key })).map((t) => post('malformed JSON', t, null)), weight: 1 },
+    {
+      arbitrary: fc.constantFrom('none', 'admin', 'garbage', 'revoked').map((how) =>
+        post('no valid register token', JSON.stringify({ publicKey: key }), null, (ctx) => (how === 'none' ? null : how === 'admin' ? bearer(ADMIN) : how === 'garbage' ? bearer('garbage') : bearer(ctx.revoked))),
+      ),
+      weight: 1,
+    },
   );
 }
 
@@ -962,18 +1048,21 @@ async function send(base: string, r: BadRequest): Promise<{ status: number; text
 
 interface Totals {
   sales: number;
+  returns: number;
+  registerKeys: number;
   alerts: number;
   tokens: number;
   activeTokens: number;
 }
 
 const GROUPS: { name: string; share: number; arbitrary: () => fc.Arbitrary<Make> }[] = [
-  { name: 'POST /api/replication/sales/push', share: 0.52, arbitrary: pushRequests },
+  { name: 'POST /api/replication/sales/push', share: 0.48, arbitrary: pushRequests },
   { name: 'POST /api/registers', share: 0.11, arbitrary: enrolRequests },
   { name: 'POST /api/registers/renew and …/revoke', share: 0.04, arbitrary: tokenRequests },
   { name: 'GET /api/replication/:collection/pull and count', share: 0.19, arbitrary: () => fc.oneof({ arbitrary: pullRequests(), weight: 4 }, { arbitrary: countRequests(), weight: 1 }) },
   { name: 'GET /api/products', share: 0.07, arbitrary: productRequests },
   { name: 'GET /api/stores/:storeId/sales', share: 0.07, arbitrary: storeSalesRequests },
+  { name: 'GET /api/sales/:receiptNo, GET /api/returns, POST /api/registers/key', share: 0.04, arbitrary: returnsRequests },
 ];
 
 describe.each(backends)('HQ refuses bad requests on $name', (backend) => {
@@ -987,6 +1076,8 @@ describe.each(backends)('HQ refuses bad requests on $name', (backend) => {
     const n = async (from: string) => (await hq.store.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${from}`))[0]?.n ?? -1;
     return {
       sales: await n('sales'),
+      returns: await n('returns'),
+      registerKeys: await n("stores WHERE register_keys <> '{}'"),
       alerts: await n('alerts'),
       tokens: await n('register_tokens'),
       activeTokens: await n('register_tokens WHERE revoked_at IS NULL'),
