@@ -112,7 +112,7 @@ export interface RegisterClient {
   recentSales(limit?: number): Promise<CompletedSale[]>;
   getStatus(): SyncStatus;
   subscribeStatus(listener: (status: SyncStatus) => void): () => void;
-  /** Called (at most every 100 ms) after products, assortment, stock, orders (HQ's or this register's events) or the order settings in the replica changed. */
+  /** Called (at most every 100 ms) after products, assortment, stock, orders (HQ's or this register's events), the order settings or returns (this register's or HQ's) in the replica changed. */
   subscribeReplica(listener: () => void): () => void;
   // ---- customer orders (src/order.ts) -------------------------------------------------------
   /** The chain's order settings from the replica (deposit share, cancellation charge, delivery modes). */
@@ -224,6 +224,8 @@ export interface Enrolled extends RegisterIdentity {
   lastHash: string | null;
   /** The highest order-event sequence HQ holds of this register: order numbers continue above it. */
   lastOrderSequence: number;
+  /** The highest return sequence HQ holds of this register: return numbers continue above it. */
+  lastReturnSequence: number;
   /** When the register token expires (ISO). */
   expiresAt: string;
 }

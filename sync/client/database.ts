@@ -13,7 +13,7 @@ import { RxDBLocalDocumentsPlugin } from 'rxdb/plugins/local-documents';
 import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
 import { seal } from '../../src/chain.ts';
 import type { OrderEvent } from '../../src/order.ts';
-import type { AssortmentDoc, OperatorDoc, OrderDoc, ProductDoc, SaleDoc, SettingsDoc, StockDoc, StoreDoc } from '../protocol/docs.ts';
+import type { AssortmentDoc, OperatorDoc, OrderDoc, ProductDoc, ReturnDoc, SaleDoc, SettingsDoc, StockDoc, StoreDoc } from '../protocol/docs.ts';
 import {
   type AckDoc,
   ackSchema,
@@ -22,6 +22,7 @@ import {
   orderEventSchema,
   orderSchema,
   productSchema,
+  returnSchema,
   saleSchema,
   settingsSchema,
   stockSchema,
@@ -48,6 +49,8 @@ export interface RegisterCollections {
   settings: RxCollection<Doc<SettingsDoc>>;
   /** Operators of this store and chain-wide ones, PINs hashed (pulled). */
   operators: RxCollection<Doc<OperatorDoc>>;
+  /** Returns: this register's own (pushed) and HQ's taken at or bought at this store (pulled). */
+  returns: RxCollection<Doc<ReturnDoc>>;
 }
 
 export type RegisterDatabase = RxDatabase<RegisterCollections>;
@@ -58,7 +61,11 @@ export type RegisterDatabase = RxDatabase<RegisterCollections>;
  */
 export const MIGRATIONS: Record<keyof RegisterCollections, MigrationStrategies> = {
   // Coordinates arrive with the store's next change at HQ; until then the town is shown.
-  stores: { 1: (old: Doc<StoreDoc>) => ({ ...old, groups: [], lat: null, lon: null }) },
+  stores: {
+    1: (old: Doc<StoreDoc>) => ({ ...old, groups: [], lat: null, lon: null }),
+    // Keys arrive with the store's next change at HQ (every register's key registration is one).
+    2: (old: Doc<StoreDoc>) => ({ ...old, registerKeys: {} }),
+  },
   products: {},
   assortment: { 1: (old: Doc<AssortmentDoc>) => ({ ...old, groupId: null }) },
   // A figure pulled before marks existed: no sale of this register is known to be in it.
@@ -72,6 +79,7 @@ export const MIGRATIONS: Record<keyof RegisterCollections, MigrationStrategies> 
   orderEvents: {},
   settings: {},
   operators: {},
+  returns: {},
 };
 
 export function databaseName(storeId: string, registerId: string): string {
@@ -103,6 +111,7 @@ export async function openRegisterDatabase(name: string, storage?: RxStorage<unk
     orderEvents: { schema: orderEventSchema, migrationStrategies: MIGRATIONS.orderEvents },
     settings: { schema: settingsSchema, migrationStrategies: MIGRATIONS.settings },
     operators: { schema: operatorSchema, migrationStrategies: MIGRATIONS.operators },
+    returns: { schema: returnSchema, migrationStrategies: MIGRATIONS.returns },
   });
   return db;
 }

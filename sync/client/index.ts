@@ -23,6 +23,8 @@ export const enrolmentApi: EnrolmentApi = {
       lastHash: res.lastHash,
       // An HQ from before customer orders does not send it: no order events of this register there.
       lastOrderSequence: res.lastOrderSequence ?? 0,
+      // An HQ from before returns does not send it: no returns of this register there.
+      lastReturnSequence: res.lastReturnSequence ?? 0,
       expiresAt: res.expiresAt,
     };
   },

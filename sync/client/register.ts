@@ -5,12 +5,14 @@ import { distanceMetres } from '../../src/geo.ts';
 import { nextSequence } from '../../src/numbering.ts';
 import { type CompletedSale, type TenderInput, completeSale } from '../../src/sale.ts';
 import type { SaleDoc, StoreDoc } from '../protocol/docs.ts';
-import type { CountResponse } from '../protocol/wire.ts';
+import { type RegisterKeyPair, generateRegisterKeys } from '../protocol/receipt-code.ts';
+import type { CountResponse, RegisterKeyRequest } from '../protocol/wire.ts';
 import type { Availability, ProductHit, RegisterClient, RegisterIdentity, RenewedToken, SearchScope, SyncStatus } from './api.ts';
 import { type RegisterDatabase, databaseName, openRegisterDatabase, readAll } from './database.ts';
 import { HqHttp } from './http.ts';
 import { createOrderMethods } from './orders.ts';
 import { type Replication, startReplication } from './replication.ts';
+import { createReturnMethods } from './returns.ts';
 import { ProductIndex } from './search-index.ts';
 import { StatusTracker } from './status.ts';
 
@@ -34,12 +36,26 @@ interface Meta {
   lastOrderSequence: number;
   /** The highest order-event sequence HQ had of this register at enrolment. */
   hqLastOrderSequence: number;
+  /** Returns have their own sequence too (RET-…). */
+  lastReturnSequence: number;
+  /** The highest return sequence HQ had of this register at enrolment. */
+  hqLastReturnSequence: number;
   /** The chain head HQ reported at enrolment (a reinstalled register continues HQ's chain). */
   hqHead: ChainHead | null;
   firstSyncDone: boolean;
 }
 
 const META = 'register-meta';
+/**
+ * This register's key pair for receipt codes (an RxDB local document: it never leaves the
+ * register, only the public key goes to HQ). `registeredAt`: when HQ acknowledged the public key.
+ */
+const KEYS = 'register-keys';
+interface StoredKeys extends RegisterKeyPair {
+  registeredAt: string | null;
+}
+/** Until HQ has the public key: try again this often (and whenever HQ is reached again). */
+const KEY_RETRY_MS = 60_000;
 /** How many of its latest sales a register keeps subtracting from its store's figure at most. */
 const OWN_SALES_WINDOW = 2000;
 
@@ -47,7 +63,7 @@ type Change<T> = { operation: 'INSERT' | 'UPDATE' | 'DELETE'; documentData: T; p
 
 /** Opens the register: its replica, its search index, and (when live) replication with HQ. */
 export async function openRegister(
-  identity: RegisterIdentity & { lastSequence?: number; lastHash?: string | null; lastOrderSequence?: number },
+  identity: RegisterIdentity & { lastSequence?: number; lastHash?: string | null; lastOrderSequence?: number; lastReturnSequence?: number },
   opts: OpenOptions = {},
 ): Promise<RegisterClient> {
   const now = opts.now ?? (() => new Date());
@@ -59,6 +75,8 @@ export async function openRegister(
     hqLastSequence: Math.max(metaDoc?.get('hqLastSequence') ?? 0, identity.lastSequence ?? 0),
     lastOrderSequence: metaDoc?.get('lastOrderSequence') ?? 0,
     hqLastOrderSequence: Math.max(metaDoc?.get('hqLastOrderSequence') ?? 0, identity.lastOrderSequence ?? 0),
+    lastReturnSequence: metaDoc?.get('lastReturnSequence') ?? 0,
+    hqLastReturnSequence: Math.max(metaDoc?.get('hqLastReturnSequence') ?? 0, identity.lastReturnSequence ?? 0),
     hqHead:
       identity.lastHash && identity.lastSequence && identity.lastSequence >= (metaDoc?.get('hqHead')?.seq ?? 0)
         ? { seq: identity.lastSequence, hash: identity.lastHash }
@@ -70,6 +88,19 @@ export async function openRegister(
     await db.upsertLocal<Meta>(META, meta);
   };
   await saveMeta({});
+
+  // ---- the key pair that signs this register's receipt codes --------------------------
+  let keys: StoredKeys | null = (await db.getLocal<StoredKeys>(KEYS))?.toMutableJSON().data ?? null;
+  if (!keys) {
+    try {
+      keys = { ...(await generateRegisterKeys()), registeredAt: null };
+      await db.upsertLocal<StoredKeys>(KEYS, keys);
+    } catch {
+      // No WebCrypto here (a page served over plain http from another host is not a secure
+      // context): receipts print without a code; the next start tries again.
+      keys = null;
+    }
+  }
 
   const status = new StatusTracker({ firstSync: { received: 0, total: null, done: meta.firstSyncDone } });
 
@@ -139,15 +170,20 @@ export async function openRegister(
     db.orders.$.subscribe(() => replicaChanged()),
     db.orderEvents.$.subscribe(() => replicaChanged()),
     db.settings.$.subscribe(() => replicaChanged()),
+    // Returns: this register's own and HQ's (what is left returnable changes with them).
+    db.returns.$.subscribe(() => replicaChanged()),
   ];
 
   // ---- counts for the status line ---------------------------------------------------
-  // Waiting = records made here (sales and order events) that HQ has not answered yet.
+  // Waiting = records made here (sales, order events, this register's own returns — not those
+  // pulled from HQ) that HQ has not answered yet. Every ack is of a record made here.
   let salesCount = 0;
   let orderEventCount = 0;
+  let ownReturnCount = 0;
   let ackCount = 0;
   let refusedCount = 0;
-  const updatePending = (): void => status.update({ pending: Math.max(0, salesCount + orderEventCount - ackCount), refused: refusedCount });
+  const updatePending = (): void =>
+    status.update({ pending: Math.max(0, salesCount + orderEventCount + ownReturnCount - ackCount), refused: refusedCount });
   subs.push(
     db.sales.count().$.subscribe((n) => {
       salesCount = n;
@@ -155,6 +191,10 @@ export async function openRegister(
     }),
     db.orderEvents.count().$.subscribe((n) => {
       orderEventCount = n;
+      updatePending();
+    }),
+    db.returns.count({ selector: { storeId: { $eq: identity.storeId }, registerId: { $eq: identity.registerId } } }).$.subscribe((n) => {
+      ownReturnCount = n;
       updatePending();
     }),
     db.acks.count().$.subscribe((n) => {
@@ -206,10 +246,35 @@ export async function openRegister(
   };
   let renewTimer: ReturnType<typeof setInterval> | null = null;
 
+  // ---- the public key goes to HQ (idempotent there), until HQ has acknowledged it ---------
+  let keyTimer: ReturnType<typeof setInterval> | null = null;
+  let stopKeyWatch: (() => void) | null = null;
+  let sendingKey = false;
+  const sendKey = async (): Promise<void> => {
+    if (!keys || keys.registeredAt || sendingKey) return;
+    sendingKey = true;
+    try {
+      await http.post<unknown>('/api/registers/key', { publicKey: keys.publicKey } satisfies RegisterKeyRequest);
+      keys = { ...keys, registeredAt: now().toISOString() };
+      await db.upsertLocal<StoredKeys>(KEYS, keys);
+    } catch {
+      // Offline, or HQ does not take it now: again later, or as soon as HQ is reached.
+    } finally {
+      sendingKey = false;
+    }
+  };
+
   if (opts.live !== false) {
     void renewIfDue();
     renewTimer = setInterval(() => void renewIfDue(), 6 * 3_600_000);
-    replication = startReplication(db, http, status, true);
+    replication = startReplication(db, http, status, { storeId: identity.storeId, registerId: identity.registerId }, true);
+    void sendKey();
+    keyTimer = setInterval(() => void sendKey(), KEY_RETRY_MS);
+    let wasOnline = status.get().online;
+    stopKeyWatch = status.subscribe((s) => {
+      if (s.online && !wasOnline) void sendKey();
+      wasOnline = s.online;
+    });
     const fetchTotal = async (): Promise<void> => {
       for (let attempt = 0; !status.get().firstSync.done; attempt++) {
         try {
@@ -255,8 +320,25 @@ export async function openRegister(
     },
   });
 
+  const returns = createReturnMethods({
+    db,
+    storeId: identity.storeId,
+    registerId: identity.registerId,
+    http: lookupHttp,
+    now,
+    serial,
+    sequence: {
+      next: () => nextSequence(meta.lastReturnSequence, meta.hqLastReturnSequence),
+      reserve: (seq) => saveMeta({ lastReturnSequence: seq }),
+    },
+    order: orders.order,
+    keys: () => keys,
+    hqMaybeReachable: () => status.get().online || status.get().offlineSince === null,
+  });
+
   const client: RegisterClient = {
     ...orders,
+    ...returns,
 
     get identity() {
       return {
@@ -364,6 +446,8 @@ export async function openRegister(
 
     async close() {
       if (renewTimer) clearInterval(renewTimer);
+      if (keyTimer) clearInterval(keyTimer);
+      stopKeyWatch?.();
       if (warmTimer) clearTimeout(warmTimer);
       if (replicaTimer) clearTimeout(replicaTimer);
       replicaListeners.clear();

@@ -13,7 +13,18 @@ const PUSH_BATCH = 100;
 const RETRY_MS = 3000;
 
 /** How a pushed record is named in messages for people. */
-const RECORD_NAMES: Record<PushCollection, string> = { sales: 'sale', orderEvents: 'order event' };
+const RECORD_NAMES: Record<PushCollection, string> = { sales: 'sale', orderEvents: 'order event', returns: 'return' };
+
+/** Whose records this register pushes: its own, and nothing else in its replica. */
+export interface OwnRegister {
+  storeId: string;
+  registerId: string;
+}
+
+const isOwn = (doc: unknown, own: OwnRegister): boolean => {
+  const d = doc as { storeId?: unknown; registerId?: unknown };
+  return d.storeId === own.storeId && d.registerId === own.registerId;
+};
 
 /**
  * Whether HQ itself refused the record (it will not get better by retrying): only HQ's own
@@ -45,16 +56,48 @@ export interface Replication {
  *  - sales and order events are pushed; HQ's answer for each is written to `acks` before the
  *    push handler returns, so a crash in between re-pushes (HQ's insert is idempotent) instead
  *    of losing it;
+ *  - returns go both ways in ONE replication state (pull and push handlers on the same
+ *    collection): RxDB's protocol never pushes back what its own pull wrote (it skips writes
+ *    flagged as downstream, and documents equal to their assumed master state). The push handler
+ *    also sends only this register's own returns, and the pull keeps this register's own copy of
+ *    its returns (immutable records: HQ's copy of one this register still has is not taken;
+ *    one it no longer has, after a reinstall, is taken and acknowledged, as HQ holds it);
  *  - one server-sent-events stream says "pull now"; every (re)connect answers with RESYNC, so a
  *    change missed while disconnected is still pulled.
  */
-export function startReplication(db: RegisterDatabase, http: HqHttp, status: StatusTracker, live = true): Replication {
+export function startReplication(db: RegisterDatabase, http: HqHttp, status: StatusTracker, own: OwnRegister, live = true): Replication {
   const streams = new Map<PullCollection, Subject<RxReplicationPullStreamItem<unknown, Checkpoint>>>();
   const states: RxReplicationState<unknown, unknown>[] = [];
 
-  for (const name of PULL_COLLECTIONS) {
+  const writeAcks = async (acks: AckDoc[]): Promise<void> => {
+    if (acks.length) await db.acks.bulkUpsert(acks);
+  };
+
+  /** The pull side of a collection's replication: its event-stream subject and its handler. */
+  const pullOf = (name: PullCollection, keep?: (docs: unknown[]) => Promise<unknown[]>) => {
     const stream = new Subject<RxReplicationPullStreamItem<unknown, Checkpoint>>();
     streams.set(name, stream);
+    return {
+      batchSize: PULL_BATCH,
+      stream$: stream.asObservable(),
+      handler: async (checkpoint: Checkpoint | undefined, batchSize: number) => {
+        const q = new URLSearchParams({ limit: String(batchSize) });
+        if (checkpoint) {
+          q.set('xid', checkpoint.xid);
+          q.set('id', checkpoint.id);
+        }
+        const res = await http.get<PullResponse>(`/api/replication/${name}/pull?${q}`);
+        const documents = keep ? await keep(res.documents) : res.documents;
+        return {
+          documents: documents as unknown[] as never[],
+          checkpoint: (res.checkpoint ?? checkpoint) as Checkpoint,
+        };
+      },
+    };
+  };
+
+  for (const name of PULL_COLLECTIONS) {
+    if (name === 'returns') continue; // both ways, below
     const state = replicateRxCollection<unknown, Checkpoint>({
       // RxDB's collection type is invariant in the document type; the handlers below produce
       // exactly the collection's documents, so the cast is safe.
@@ -64,29 +107,10 @@ export function startReplication(db: RegisterDatabase, http: HqHttp, status: Sta
       retryTime: RETRY_MS,
       waitForLeadership: false,
       autoStart: true,
-      pull: {
-        batchSize: PULL_BATCH,
-        stream$: stream.asObservable(),
-        handler: async (checkpoint: Checkpoint | undefined, batchSize: number) => {
-          const q = new URLSearchParams({ limit: String(batchSize) });
-          if (checkpoint) {
-            q.set('xid', checkpoint.xid);
-            q.set('id', checkpoint.id);
-          }
-          const res = await http.get<PullResponse>(`/api/replication/${name}/pull?${q}`);
-          return {
-            documents: res.documents as unknown[] as never[],
-            checkpoint: (res.checkpoint ?? checkpoint) as Checkpoint,
-          };
-        },
-      },
+      pull: pullOf(name),
     });
     states.push(state as RxReplicationState<unknown, unknown>);
   }
-
-  const writeAcks = async (acks: AckDoc[]): Promise<void> => {
-    if (acks.length) await db.acks.bulkUpsert(acks);
-  };
 
   /**
    * Pushes a batch of immutable records of one collection (sales or order events) and writes
@@ -132,7 +156,22 @@ export function startReplication(db: RegisterDatabase, http: HqHttp, status: Sta
     }
   };
 
+  /** The push side of a collection's replication: only this register's own records go out. */
+  const pushOf = (kind: PushCollection) => ({
+    batchSize: PUSH_BATCH,
+    // Records are immutable: HQ's conflicts are recorded in `acks` and never returned to
+    // RxDB, so no conflict handler can ever overwrite a completed sale, an order event or a return.
+    handler: async (rows: { newDocumentState: unknown; assumedMasterState?: unknown }[]) => {
+      // Another register's record (a pulled return) is HQ's already: never sent back.
+      const mine = rows.filter((r) => isOwn(r.newDocumentState, own));
+      if (mine.length) await pushRecords(kind, mine);
+      status.update({ lastSyncAt: new Date().toISOString() });
+      return [];
+    },
+  });
+
   for (const kind of PUSH_COLLECTIONS) {
+    if (kind === 'returns') continue; // both ways, below
     const pushState = replicateRxCollection<unknown, unknown>({
       collection: db[kind] as never,
       replicationIdentifier: `kassa-push-${kind}-${http.baseUrl}`,
@@ -140,19 +179,35 @@ export function startReplication(db: RegisterDatabase, http: HqHttp, status: Sta
       retryTime: RETRY_MS,
       waitForLeadership: false,
       autoStart: true,
-      push: {
-        batchSize: PUSH_BATCH,
-        // Records are immutable: HQ's conflicts are recorded in `acks` and never returned to
-        // RxDB, so no conflict handler can ever overwrite a completed sale or an order event.
-        handler: async (rows) => {
-          await pushRecords(kind, rows);
-          status.update({ lastSyncAt: new Date().toISOString() });
-          return [];
-        },
-      },
+      push: pushOf(kind),
     });
     states.push(pushState as RxReplicationState<unknown, unknown>);
   }
+
+  /**
+   * Of the returns HQ sends: every other register's; this register's own only when the replica
+   * no longer has it (a reinstall) — then HQ holds it, so it is acknowledged as well.
+   */
+  const keepReturns = async (docs: unknown[]): Promise<unknown[]> => {
+    const ownIds = docs.filter((d) => isOwn(d, own)).map((d) => (d as { id: string }).id);
+    if (ownIds.length === 0) return docs;
+    const here = await db.returns.findByIds(ownIds).exec();
+    const back = ownIds.filter((id) => !here.has(id));
+    const at = new Date().toISOString();
+    await writeAcks(back.map((id) => ({ id, kind: 'returns', status: 'ok', message: '', at })));
+    return docs.filter((d) => !isOwn(d, own) || !here.has((d as { id: string }).id));
+  };
+  const returnsState = replicateRxCollection<unknown, Checkpoint>({
+    collection: db.returns as never,
+    replicationIdentifier: `kassa-returns-${http.baseUrl}`,
+    live,
+    retryTime: RETRY_MS,
+    waitForLeadership: false,
+    autoStart: true,
+    pull: pullOf('returns', keepReturns),
+    push: pushOf('returns'),
+  });
+  states.push(returnsState as RxReplicationState<unknown, unknown>);
 
   for (const s of states) {
     s.error$.subscribe((err) => {

@@ -1,13 +1,14 @@
 import type { RxJsonSchema } from 'rxdb';
 import type { OrderEvent } from '../../src/order.ts';
-import type { AssortmentDoc, OperatorDoc, OrderDoc, ProductDoc, SaleDoc, SettingsDoc, StockDoc, StoreDoc } from '../protocol/docs.ts';
+import type { AssortmentDoc, OperatorDoc, OrderDoc, ProductDoc, PushCollection, ReturnDoc, SaleDoc, SettingsDoc, StockDoc, StoreDoc } from '../protocol/docs.ts';
 
 /**
  * The register's collections. Schemas are versioned from the start: a change to a schema bumps
  * its `version` and adds a migration strategy in database.ts (MIGRATIONS), so a register keeps
  * its unsent records across an update.
  *
- * Ten collections, under RxDB's open-source limit of 13.
+ * Eleven collections, under RxDB's open-source limit of 13 (a limit per process: two registers
+ * cannot be open in one process).
  */
 
 type Doc<T> = Omit<T, '_deleted'>;
@@ -19,7 +20,7 @@ export interface AckDoc {
    * Which pushed collection the record belongs to. (Not called `collection`: RxDB documents
    * already have a `collection` property, and a field of that name breaks document creation.)
    */
-  kind: 'sales' | 'orderEvents';
+  kind: PushCollection;
   /** ok: stored at HQ; conflict: HQ holds another body under this id; refused: HQ rejected it (message says why). */
   status: 'ok' | 'conflict' | 'refused';
   message: string;
@@ -28,9 +29,12 @@ export interface AckDoc {
 
 const id = { type: 'string', maxLength: 64 } as const;
 
-/** Version 1 added the store's groups and coordinates (lat, lon; null when HQ has none). */
+/**
+ * Version 1 added the store's groups and coordinates (lat, lon; null when HQ has none).
+ * Version 2 added `registerKeys` (register id → its public keys for receipt codes).
+ */
 export const storeSchema: RxJsonSchema<Doc<StoreDoc>> = {
-  version: 1,
+  version: 2,
   primaryKey: 'id',
   type: 'object',
   properties: {
@@ -42,6 +46,7 @@ export const storeSchema: RxJsonSchema<Doc<StoreDoc>> = {
     groups: { type: 'array', items: { type: 'string' } },
     lat: { type: ['number', 'null'] },
     lon: { type: ['number', 'null'] },
+    registerKeys: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } },
   },
   required: ['id', 'name', 'town', 'kind', 'registers'],
 };
@@ -228,4 +233,33 @@ export const operatorSchema: RxJsonSchema<Doc<OperatorDoc>> = {
     pinIterations: { type: 'integer' },
   },
   required: ['id', 'name', 'role', 'pinHash', 'pinSalt', 'pinIterations'],
+};
+
+/**
+ * Returns (src/returns.ts), immutable, in one collection replicated both ways: this register's
+ * own returns are pushed (acknowledged in `acks` like sales); HQ's returns taken at this store or
+ * of goods bought at this store are pulled into the same collection, so the register knows what
+ * is left returnable of its store's sales.
+ */
+export const returnSchema: RxJsonSchema<Doc<ReturnDoc>> = {
+  version: 0,
+  primaryKey: 'id',
+  type: 'object',
+  properties: {
+    id,
+    returnNo: { type: 'string' },
+    storeId: { type: 'string' },
+    registerId: { type: 'string' },
+    seq: { type: 'integer', minimum: 1, maximum: 1_000_000_000_000, multipleOf: 1 },
+    createdAt: { type: 'string' },
+    operatorId: { type: 'string' },
+    origin: { type: 'object' },
+    lines: { type: 'array', items: { type: 'object' } },
+    totalCents: { type: 'integer' },
+    vat: { type: 'array', items: { type: 'object' } },
+    refunds: { type: 'array', items: { type: 'object' } },
+    approval: { type: ['object', 'null'] },
+    review: { type: 'boolean' },
+  },
+  required: ['id', 'returnNo', 'storeId', 'registerId', 'seq', 'createdAt', 'operatorId', 'origin', 'lines', 'totalCents', 'vat', 'refunds', 'review'],
 };
