@@ -12,6 +12,8 @@ import { OrderScreen } from './screens/orders/OrderScreen.tsx';
 import { Orders } from './screens/orders/Orders.tsx';
 import { PickupReceipt } from './screens/orders/PickupReceipt.tsx';
 import { Receipt } from './screens/Receipt.tsx';
+import { ReturnReceipt } from './screens/returns/ReturnReceipt.tsx';
+import { Returns } from './screens/returns/Returns.tsx';
 import { Sell } from './screens/Sell.tsx';
 import { StatusLine } from './screens/StatusLine.tsx';
 import { useNav, useSale, useSession } from './state.ts';
@@ -129,6 +131,10 @@ export function App() {
     screen = <OrderScreen key={nav.orderNo} orderNo={nav.orderNo} {...(nav.initial ? { initial: nav.initial } : {})} />;
   } else if (nav.name === 'pickupReceipt') {
     screen = <PickupReceipt view={nav.view} eventId={nav.eventId} storeName={storeName} />;
+  } else if (nav.name === 'returns') {
+    screen = <Returns />;
+  } else if (nav.name === 'returnReceipt') {
+    screen = <ReturnReceipt ret={nav.ret} storeName={storeName} />;
   } else {
     screen = <Sell />;
   }
@@ -143,6 +149,11 @@ export function App() {
         {onSaleScreen && (
           <button type="button" className="topbar-btn" onClick={() => go({ name: 'orders' })}>
             {t.orders} <kbd>F6</kbd>
+          </button>
+        )}
+        {onSaleScreen && (
+          <button type="button" className="topbar-btn next" onClick={() => go({ name: 'returns' })}>
+            {t.returnBtn} <kbd>F10</kbd>
           </button>
         )}
       </header>

@@ -1,8 +1,10 @@
 import { create } from 'zustand';
 import { type Cart, type SellableProduct, addToCart, emptyCart, removeLine, setQuantity } from '../src/cart.ts';
 import type { Address, Customer, Fulfilment } from '../src/order.ts';
+import type { CompletedReturn, ReturnReason } from '../src/returns.ts';
 import type { CompletedSale } from '../src/sale.ts';
-import type { OrderView, RegisterClient, SyncStatus } from '../sync/client/index.ts';
+import type { VatClass } from '../src/vat.ts';
+import type { OrderView, RegisterClient, ReturnSource, SyncStatus } from '../sync/client/index.ts';
 
 /** The register's session: which client is open, and what screen the cashier is on. */
 interface SessionState {
@@ -65,7 +67,7 @@ export const useSale = create<SaleState>((set, get) => ({
   say: (message) => set({ message }),
 }));
 
-/** Which screen the cashier is on besides the sale (and its receipt): customer orders. */
+/** Which screen the cashier is on besides the sale (and its receipt): customer orders, returns. */
 export type Screen =
   | { name: 'sale' }
   /** A new customer order made of the cart. */
@@ -77,7 +79,11 @@ export type Screen =
   /** One order; `initial` when it was just fetched (from HQ, say), so it shows at once. */
   | { name: 'order'; orderNo: string; initial?: OrderView }
   /** The receipt of a pick-up (printable); `eventId` is the pick-up it is for. */
-  | { name: 'pickupReceipt'; view: OrderView; eventId: string };
+  | { name: 'pickupReceipt'; view: OrderView; eventId: string }
+  /** A return: find the receipt or order (or none), choose what comes back, refund. */
+  | { name: 'returns' }
+  /** The receipt of the return just completed (printable). */
+  | { name: 'returnReceipt'; ret: CompletedReturn };
 
 interface NavState {
   screen: Screen;
@@ -136,4 +142,121 @@ export const useOrderDraft = create<DraftState>((set, get) => ({
 
 useSale.subscribe((s) => {
   if (s.cart.lines.length === 0 && useOrderDraft.getState().draft !== emptyDraft) useOrderDraft.getState().clearDraft();
+});
+
+// ---- returns -------------------------------------------------------------------------------------
+
+/** What the cashier entered for one line of the original (by its line number). */
+export interface ReturnChoice {
+  /** As typed; '' is 0. */
+  quantity: string;
+  reason: ReturnReason | '';
+}
+
+/** A product brought back without a receipt, at today's price. */
+export interface BlindLine {
+  productId: string;
+  itemNumber: string;
+  barcode: string | null;
+  name: string;
+  unitPriceCents: number;
+  vat: VatClass;
+  quantity: string;
+  reason: ReturnReason | '';
+}
+
+/** A manager's approval of a return without a receipt, for exactly the return it was given for. */
+export interface ReturnManagerApproval {
+  managerId: string;
+  name: string;
+  reason: string;
+  /** The lines and refund it approved (a key): once they change, the approval no longer counts. */
+  forKey: string;
+}
+
+/**
+ * The return being entered: the lookup, then either the source found (with a choice per
+ * original line) or a return without a receipt (products, reasons, how to pay, approval).
+ * Cleared when the return is completed or the cashier goes back to the sale.
+ */
+export interface ReturnDraft {
+  query: string;
+  mode: 'lookup' | 'source' | 'blind';
+  source: ReturnSource | null;
+  choices: Record<number, ReturnChoice>;
+  /** For a source without tenders (an order): how the refund goes back. */
+  method: 'cash' | 'card';
+  blindLines: BlindLine[];
+  payAs: 'storeCredit' | 'cash';
+  approval: ReturnManagerApproval | null;
+  /** Look `query` up as soon as the return screen shows (a receipt code scanned on the sale screen). */
+  pending: boolean;
+}
+
+const emptyReturn: ReturnDraft = {
+  query: '',
+  mode: 'lookup',
+  source: null,
+  choices: {},
+  method: 'cash',
+  blindLines: [],
+  payAs: 'storeCredit',
+  approval: null,
+  pending: false,
+};
+
+interface ReturnState {
+  draft: ReturnDraft;
+  setQuery(query: string): void;
+  /** A new return that looks `query` up at once. */
+  lookUpNow(query: string): void;
+  /** The pending look-up is being done. */
+  takePending(): void;
+  /** A source was found: its lines start at 0 to return. */
+  showSource(source: ReturnSource): void;
+  startBlind(): void;
+  /** Back to the lookup (what was typed stays). */
+  backToLookup(): void;
+  choose(lineNo: number, patch: Partial<ReturnChoice>): void;
+  setMethod(method: 'cash' | 'card'): void;
+  addBlind(line: Omit<BlindLine, 'quantity' | 'reason'>): void;
+  setBlind(productId: string, patch: Partial<Pick<BlindLine, 'quantity' | 'reason'>>): void;
+  removeBlind(productId: string): void;
+  setPayAs(payAs: 'storeCredit' | 'cash'): void;
+  setApproval(approval: ReturnManagerApproval | null): void;
+  clearReturn(): void;
+}
+
+export const useReturn = create<ReturnState>((set, get) => {
+  const patch = (p: Partial<ReturnDraft>): void => set({ draft: { ...get().draft, ...p } });
+  return {
+    draft: emptyReturn,
+    setQuery: (query) => patch({ query }),
+    lookUpNow: (query) => set({ draft: { ...emptyReturn, query, pending: true } }),
+    takePending: () => patch({ pending: false }),
+    showSource: (source) => patch({ mode: 'source', source, choices: {}, method: 'cash', approval: null }),
+    startBlind: () => patch({ mode: 'blind', source: null, choices: {}, approval: null }),
+    backToLookup: () => patch({ mode: 'lookup', source: null, choices: {}, method: 'cash', blindLines: [], payAs: 'storeCredit', approval: null }),
+    choose: (lineNo, p) => {
+      const choices = get().draft.choices;
+      patch({ choices: { ...choices, [lineNo]: { quantity: '', reason: '', ...choices[lineNo], ...p } } });
+    },
+    setMethod: (method) => patch({ method }),
+    addBlind: (line) => {
+      const lines = get().draft.blindLines;
+      const at = lines.findIndex((l) => l.productId === line.productId);
+      // The same product again: one more of it.
+      const next =
+        at >= 0
+          ? lines.map((l, i) => (i === at ? { ...l, quantity: String(Math.min(9999, (Number(l.quantity) || 0) + 1)) } : l))
+          : [...lines, { ...line, quantity: '1', reason: '' as const }];
+      patch({ blindLines: next });
+    },
+    setBlind: (productId, p) =>
+      patch({ blindLines: get().draft.blindLines.map((l) => (l.productId === productId ? { ...l, ...p } : l)) }),
+    removeBlind: (productId) => patch({ blindLines: get().draft.blindLines.filter((l) => l.productId !== productId) }),
+    setPayAs: (payAs) => patch({ payAs }),
+    setApproval: (approval) => patch({ approval }),
+    clearReturn: () => set({ draft: emptyReturn }),
+  };
 });

@@ -1,11 +1,12 @@
 import type { CompletedSale } from '../../src/sale.ts';
 import { vatLabel } from '../../src/vat.ts';
 import { getHost } from '../bridge/index.ts';
+import { ReceiptCode } from '../components/ReceiptCode.tsx';
 import { dateTime, euro } from '../format.ts';
 import { t } from '../i18n.ts';
 import { useSale } from '../state.ts';
 
-/** The receipt on screen, printable on 80 mm paper. */
+/** The receipt on screen, printable on 80 mm paper, with the QR code a return at any store scans. */
 export function Receipt({ sale, storeName }: { sale: CompletedSale; storeName: string }) {
   const newSale = useSale((s) => s.newSale);
   return (
@@ -78,6 +79,7 @@ export function Receipt({ sale, storeName }: { sale: CompletedSale; storeName: s
             ))}
           </tbody>
         </table>
+        <ReceiptCode sale={sale} />
       </article>
       <div className="actions no-print">
         <button type="button" onClick={() => void getHost().print({ silent: true })}>

@@ -4,12 +4,14 @@ import { vatLabel } from '../../src/vat.ts';
 import { type ProductHit, SEARCH_SCOPES, type SearchScope } from '../../sync/client/index.ts';
 import { euro } from '../format.ts';
 import { t } from '../i18n.ts';
-import { useNav, useSale, useSession } from '../state.ts';
+import { useNav, useReturn, useSale, useSession } from '../state.ts';
 import { Browse } from './Browse.tsx';
 import { Payment } from './Payment.tsx';
 import { ProductButton } from './ProductButton.tsx';
 
 const CODE = /^\d{6,14}$/;
+/** The signed code of a receipt (its QR code), scanned here: the customer brings something back. */
+const RECEIPT_CODE = /^KR1\./;
 
 /** Measures kept per name: User Timing entries are never dropped by the browser itself. */
 const MAX_MEASURES = 5000;
@@ -90,6 +92,12 @@ export function Sell() {
         else if (canOrder) go({ name: 'newOrder' });
         return;
       }
+      // A return (not while paying).
+      if (e.key === 'F10') {
+        e.preventDefault();
+        if (!payment) go({ name: 'returns' });
+        return;
+      }
       if (e.key === 'F8' || e.key === 'F9') {
         e.preventDefault();
         openPayment(e.key === 'F8' ? 'cash' : 'card');
@@ -117,7 +125,10 @@ export function Sell() {
     } else if (e.key === 'Enter') {
       e.preventDefault();
       const q = query.trim();
-      if (CODE.test(q)) void addByCode(q);
+      if (RECEIPT_CODE.test(q)) {
+        useReturn.getState().lookUpNow(q);
+        go({ name: 'returns' });
+      } else if (CODE.test(q)) void addByCode(q);
       else if (results[active]) add(results[active]);
       setQuery('');
     }

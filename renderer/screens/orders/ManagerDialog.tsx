@@ -13,15 +13,21 @@ export interface DepositApproval {
   forCents: number;
 }
 
-/** Asks a manager for their id, PIN and a reason; the PIN is checked by the register (offline too). */
+/**
+ * Asks a manager for their id, PIN and a reason; the PIN is checked by the register (offline too).
+ * For a lower deposit by default; `intro` says what else is being approved (a return without a
+ * receipt: `depositCents` is then its amount).
+ */
 export function ManagerDialog({
   depositCents,
   requiredCents,
+  intro,
   onApproved,
   onClose,
 }: {
   depositCents: number;
   requiredCents: number;
+  intro?: string;
   onApproved(approval: DepositApproval): void;
   onClose(): void;
 }) {
@@ -62,7 +68,7 @@ export function ManagerDialog({
         }}
       >
         <h2>{t.managerTitle}</h2>
-        <p>{t.managerIntro(euro(depositCents), euro(requiredCents))}</p>
+        <p>{intro ?? t.managerIntro(euro(depositCents), euro(requiredCents))}</p>
         <Field label={t.managerId}>
           <input value={managerId} onChange={(e) => setManagerId(e.target.value)} inputMode="numeric" autoComplete="off" autoFocus />
         </Field>
