@@ -254,6 +254,7 @@ export type OrderExceptionKind =
   | 'cancelled_after_handout'
   | 'cancelled_twice'
   | 'money_for_closed_line'
+  | 'overpaid'
   | 'balance_differs'
   | 'refund_differs'
   | 'wrong_fulfilment'
@@ -382,8 +383,13 @@ export function foldOrder(orderNo: string, input: readonly OrderEvent[]): OrderS
         state.paidCents += e.payment.dueCents;
         for (const a of e.allocations) {
           const line = lines.get(a.lineNo);
-          if (line?.status === 'open') line.heldCents += a.cents;
-          else flag('money_for_closed_line', a.lineNo, e, line?.closedBy?.eventId ?? null, a.cents, `a deposit of ${a.cents} cents for line ${a.lineNo}, which was already ${line ? 'closed' : 'unknown'}: it is owed to the customer`);
+          if (line?.status === 'open') {
+            // Two registers taking a deposit for the same line while apart can pay it beyond its
+            // value: the line holds at most its value, the rest is owed to the customer.
+            const take = Math.min(a.cents, Math.max(0, lineValue(line) - line.heldCents));
+            line.heldCents += take;
+            if (take < a.cents) flag('overpaid', a.lineNo, e, null, a.cents - take, `a deposit paid line ${a.lineNo} ${a.cents - take} cents beyond its value: it is owed to the customer`);
+          } else flag('money_for_closed_line', a.lineNo, e, line?.closedBy?.eventId ?? null, a.cents, `a deposit of ${a.cents} cents for line ${a.lineNo}, which was already ${line ? 'closed' : 'unknown'}: it is owed to the customer`);
         }
         return;
       }
@@ -445,7 +451,7 @@ export function foldOrder(orderNo: string, input: readonly OrderEvent[]): OrderS
   state.lines = [...lines.values()].sort((a, b) => a.lineNo - b.lineNo);
   for (const l of state.lines) {
     state.heldCents += l.heldCents;
-    if (l.status === 'open') state.balanceCents += lineValue(l) - l.heldCents;
+    if (l.status === 'open') state.balanceCents += Math.max(0, lineValue(l) - l.heldCents);
   }
   const open = state.lines.filter((l) => l.status === 'open');
   state.pickupStores = [...new Set(open.flatMap((l) => (l.fulfilment.mode === 'pickup' ? [l.fulfilment.storeId] : [])))].sort();
@@ -578,7 +584,7 @@ function openLines(state: OrderState, lineNos: readonly number[], mode: Fulfilme
 
 /** Hands out pick-up lines: the balance of each (value less what it holds) is paid now. */
 export function pickUp(state: OrderState, lineNos: readonly number[], tenders: readonly TenderInput[], ctx: EventContext): PickedUpEvent {
-  const lines = openLines(state, lineNos, ['pickup']).map((l) => ({ lineNo: l.lineNo, balanceCents: lineValue(l) - l.heldCents }));
+  const lines = openLines(state, lineNos, ['pickup']).map((l) => ({ lineNo: l.lineNo, balanceCents: Math.max(0, lineValue(l) - l.heldCents) }));
   const due = lines.reduce((s, l) => s + l.balanceCents, 0);
   return { type: 'pickedUp', ...base(state.orderNo, state.clock + 1, ctx), lines, payment: payment(due, tenders) };
 }
@@ -607,7 +613,7 @@ export function cancel(
 /** A further deposit, spread over the open pick-up lines by what each still needs. */
 export function addDeposit(state: OrderState, amountCents: Cents, tenders: readonly TenderInput[], ctx: EventContext): DepositEvent {
   const open = state.lines.filter((l) => l.status === 'open' && l.fulfilment.mode === 'pickup');
-  const needs = open.map((l) => lineValue(l) - l.heldCents);
+  const needs = open.map((l) => Math.max(0, lineValue(l) - l.heldCents));
   assertCents(amountCents, 'deposit');
   if (amountCents <= 0) throw new MoneyError('a deposit must be positive');
   const spread = allocate(amountCents, needs);
