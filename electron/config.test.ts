@@ -60,6 +60,20 @@ describe('register configuration', () => {
     expect(() => writeConfig(f.paths, { hqUrl: 'javascript:alert(1)' })).toThrow(/hqUrl/);
   });
 
+  it('names a bad token’s field without repeating the token (the message reaches the UI and the log)', () => {
+    const f = folders();
+    writeFileSync(join(f.exeDir, PRESET_FILE), JSON.stringify({ hqUrl: 'https://hq.kassa.nl', enrolmentToken: 'enrol secret with spaces' }));
+    let message = '';
+    try {
+      readConfig(f.paths);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/enrolmentToken is not valid \(24 characters, hidden\)/);
+    expect(message).not.toContain('secret with spaces');
+    expect(() => writeConfig(f.paths, { registerToken: 'short' })).toThrow(/registerToken is not valid \(5 characters, hidden\)/);
+  });
+
   it('writes atomically and privately: no temp file left, readable only by its owner', () => {
     const f = folders();
     writeConfig(f.paths, { hqUrl: 'https://hq.kassa.nl', registerToken: 'register-token-123' });

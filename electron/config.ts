@@ -51,6 +51,8 @@ const PATTERNS: Record<(typeof FIELDS)[number], RegExp> = {
   tokenExpiresAt: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/,
 };
 
+const SECRET_FIELDS = new Set<string>(['enrolmentToken', 'registerToken']);
+
 /** Checks a parsed configuration file; unknown keys are ignored, bad values name their field. */
 export function validateConfig(value: unknown, file: string): RegisterConfig {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(file, '(file)', 'must hold a JSON object');
@@ -58,7 +60,11 @@ export function validateConfig(value: unknown, file: string): RegisterConfig {
   for (const key of FIELDS) {
     const v = (value as Record<string, unknown>)[key];
     if (v === undefined || v === null || v === '') continue;
-    if (typeof v !== 'string' || !PATTERNS[key].test(v)) throw new ConfigError(file, key, `is not valid (${JSON.stringify(v)})`);
+    if (typeof v !== 'string' || !PATTERNS[key].test(v)) {
+      // A bad token is not echoed: this message reaches the UI and the log.
+      const shown = !SECRET_FIELDS.has(key) ? JSON.stringify(v) : typeof v === 'string' ? `${v.length} characters, hidden` : `a ${typeof v}`;
+      throw new ConfigError(file, key, `is not valid (${shown})`);
+    }
     out[key] = v;
   }
   return out;

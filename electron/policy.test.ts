@@ -27,6 +27,7 @@ describe('the register window', () => {
       allowRunningInsecureContent: false,
       experimentalFeatures: false,
       webviewTag: false,
+      disableBlinkFeatures: 'Auxclick',
       preload: '/opt/kassa/preload.cjs',
     });
   });

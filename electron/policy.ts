@@ -28,6 +28,9 @@ export function secureWebPreferences(preloadPath: string): WebPreferences {
     navigateOnDragDrop: false,
     spellcheck: false,
     safeDialogs: true,
+    // A middle click (auxclick) can open a link in a new window; new windows are denied anyway,
+    // and the register has no use for the event (Electronegativity's AUXCLICK_JS_CHECK).
+    disableBlinkFeatures: 'Auxclick',
   };
 }
 
