@@ -109,6 +109,20 @@ export interface OriginalLine {
   vat: VatClass;
 }
 
+/** An original line as returns see it: a sale's line, or an order's line with the quantity that left. */
+export function originalLine(l: OriginalLine, quantity = l.quantity): OriginalLine {
+  return {
+    lineNo: l.lineNo,
+    productId: l.productId,
+    itemNumber: l.itemNumber,
+    barcode: l.barcode,
+    name: l.name,
+    quantity,
+    unitPriceCents: l.unitPriceCents,
+    vat: l.vat,
+  };
+}
+
 export interface ReturnableLine extends OriginalLine {
   returned: number;
   returnable: number;

@@ -8,6 +8,7 @@ import {
   type ReturnInputLine,
   type ReturnOrigin,
   completeReturn,
+  originalLine,
   returnable,
 } from '../../src/returns.ts';
 import type { CompletedSale, Tender } from '../../src/sale.ts';
@@ -161,17 +162,7 @@ export function createReturnMethods(deps: ReturnDeps): ReturnMethods {
     };
   };
 
-  const saleLines = (sale: CompletedSale): OriginalLine[] =>
-    sale.lines.map((l) => ({
-      lineNo: l.lineNo,
-      productId: l.productId,
-      itemNumber: l.itemNumber,
-      barcode: l.barcode,
-      name: l.name,
-      quantity: l.quantity,
-      unitPriceCents: l.unitPriceCents,
-      vat: l.vat,
-    }));
+  const saleLines = (sale: CompletedSale): OriginalLine[] => sale.lines.map((l) => originalLine(l));
 
   /** Every public key the replica knows for a register, and this register's own (before HQ has sent it back). */
   const knownKeys = async (): Promise<(s: string, r: string) => string[]> => {
@@ -230,16 +221,7 @@ export function createReturnMethods(deps: ReturnDeps): ReturnMethods {
     if (handedOut.length === 0) {
       throw new Error(`Nothing of order ${orderNo} has been handed out yet: open lines are cancelled on the order screen, not returned.`);
     }
-    const original = handedOut.map((l): OriginalLine => ({
-      lineNo: l.lineNo,
-      productId: l.productId,
-      itemNumber: l.itemNumber,
-      barcode: l.barcode,
-      name: l.name,
-      quantity: l.quantity,
-      unitPriceCents: l.unitPriceCents,
-      vat: l.vat,
-    }));
+    const original = handedOut.map((l) => originalLine(l));
     const asked = await askHq(orderNo);
     return sourceOf({ kind: 'order', orderNo, storeId: view.state.storeId, verifiedBy: view.source }, original, [], view.state.createdAt, asked);
   };

@@ -3,7 +3,7 @@ import { canonicalJson } from '../../src/canonical.ts';
 import { formatCents } from '../../src/money.ts';
 import { formatDocumentNumber, parseDocumentNumber } from '../../src/numbering.ts';
 import { type OrderState, normalizeOrderNumber } from '../../src/order.ts';
-import { type OriginalLine, returnExcess } from '../../src/returns.ts';
+import { type OriginalLine, originalLine, returnExcess } from '../../src/returns.ts';
 import { type ReturnDoc, type SaleDoc, isStorableText } from '../protocol/index.ts';
 import { HqError } from './errors.ts';
 
@@ -55,16 +55,7 @@ export function receiptRegister(receiptNo: string): string {
 
 /** The lines of a sale, as returnExcess takes them. */
 export function saleLines(sale: SaleDoc): OriginalLine[] {
-  return sale.lines.map((l) => ({
-    lineNo: l.lineNo,
-    productId: l.productId,
-    itemNumber: l.itemNumber,
-    barcode: l.barcode,
-    name: l.name,
-    quantity: l.quantity,
-    unitPriceCents: l.unitPriceCents,
-    vat: l.vat,
-  }));
+  return sale.lines.map((l) => originalLine(l));
 }
 
 /**
@@ -74,20 +65,7 @@ export function saleLines(sale: SaleDoc): OriginalLine[] {
  * hand-out may still be on its way to HQ), and it is checked again when events of the order arrive.
  */
 export function orderLines(state: OrderState): OriginalLine[] {
-  return state.lines.flatMap((l) =>
-    l.status === 'open'
-      ? []
-      : [{
-          lineNo: l.lineNo,
-          productId: l.productId,
-          itemNumber: l.itemNumber,
-          barcode: l.barcode,
-          name: l.name,
-          quantity: l.status === 'handedOut' ? l.quantity : 0,
-          unitPriceCents: l.unitPriceCents,
-          vat: l.vat,
-        }],
-  );
+  return state.lines.flatMap((l) => (l.status === 'open' ? [] : [originalLine(l, l.status === 'handedOut' ? l.quantity : 0)]));
 }
 
 /**
