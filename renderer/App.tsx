@@ -16,6 +16,7 @@ import { ReturnReceipt } from './screens/returns/ReturnReceipt.tsx';
 import { Returns } from './screens/returns/Returns.tsx';
 import { Sell } from './screens/Sell.tsx';
 import { StatusLine } from './screens/StatusLine.tsx';
+import { Support } from './screens/Support.tsx';
 import { useNav, useSale, useSession } from './state.ts';
 
 const host = getHost();
@@ -135,6 +136,8 @@ export function App() {
     screen = <Returns />;
   } else if (nav.name === 'returnReceipt') {
     screen = <ReturnReceipt ret={nav.ret} storeName={storeName} />;
+  } else if (nav.name === 'support') {
+    screen = <Support />;
   } else {
     screen = <Sell />;
   }
@@ -154,6 +157,11 @@ export function App() {
         {onSaleScreen && (
           <button type="button" className="topbar-btn next" onClick={() => go({ name: 'returns' })}>
             {t.returnBtn} <kbd>F10</kbd>
+          </button>
+        )}
+        {onSaleScreen && (
+          <button type="button" className="topbar-btn next" onClick={() => go({ name: 'support' })}>
+            {t.support}
           </button>
         )}
       </header>

@@ -83,7 +83,9 @@ export type Screen =
   /** A return: find the receipt or order (or none), choose what comes back, refund. */
   | { name: 'returns' }
   /** The receipt of the return just completed (printable). */
-  | { name: 'returnReceipt'; ret: CompletedReturn };
+  | { name: 'returnReceipt'; ret: CompletedReturn }
+  /** For IT: identity, replica, sync state, and the diagnostics export. */
+  | { name: 'support' };
 
 interface NavState {
   screen: Screen;

@@ -155,7 +155,68 @@ export interface RegisterClient {
   receiptCode(sale: CompletedSale): Promise<string | null>;
   /** Try to reach HQ now (pull everything, push everything). */
   syncNow(): Promise<void>;
+  /**
+   * What IT needs to look at this register (the Support screen and its export): identity
+   * (never the token itself), replica counts, sync state, sequences, storage, HQ's refusals.
+   */
+  diagnostics(): Promise<Diagnostics>;
   close(): Promise<void>;
+}
+
+/** A record HQ did not take as it was (an ack other than ok), for IT. */
+export interface DiagnosticAck {
+  id: string;
+  kind: string;
+  status: 'conflict' | 'refused';
+  message: string;
+  at: string;
+}
+
+/**
+ * The register's facts for IT support. Holds no secret: no token (only whether there is one
+ * and when it expires), no private key (only the receipt key's id), no PINs.
+ */
+export interface Diagnostics {
+  /** When these facts were gathered (ISO). */
+  generatedAt: string;
+  register: {
+    storeId: string;
+    registerId: string;
+    hqUrl: string;
+    /** Whether the register holds a token (the token itself is never part of diagnostics). */
+    tokenPresent: boolean;
+    /** When the token expires (ISO), if known. */
+    tokenExpiresAt: string | null;
+  };
+  replica: {
+    /** The RxDB (IndexedDB) database name, `kassa-<store>-<register>`. */
+    databaseName: string;
+    /** Live documents per collection (count queries). */
+    documents: Record<string, number>;
+  };
+  sync: {
+    online: boolean;
+    offlineSince: string | null;
+    lastSyncAt: string | null;
+    /** Records made here HQ has not answered yet. */
+    waiting: number;
+    /** Records HQ refused or holds another body of. */
+    refused: number;
+    lastError: string | null;
+    firstSyncDone: boolean;
+  };
+  /** This register's receipt-code key (its id, never the private key), or null while it has none. */
+  receiptKey: { keyId: string; publicKeyAtHq: boolean; registeredAt: string | null } | null;
+  /** Numbering reached here, and the highest HQ held at enrolment (numbers continue above both). */
+  sequences: {
+    sales: { last: number; hqAtEnrolment: number };
+    orderEvents: { last: number; hqAtEnrolment: number };
+    returns: { last: number; hqAtEnrolment: number };
+  };
+  /** navigator.storage.estimate(), or null where the browser has none. */
+  storage: { usageBytes: number | null; quotaBytes: number | null } | null;
+  /** The latest records HQ refused or answered with a conflict (newest first, at most 20). */
+  problems: DiagnosticAck[];
 }
 
 /** An order in a list: enough to pick it (search results, "ready for pick-up here"). */

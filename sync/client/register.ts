@@ -7,7 +7,7 @@ import { type CompletedSale, type TenderInput, completeSale } from '../../src/sa
 import type { SaleDoc, StoreDoc } from '../protocol/docs.ts';
 import { type RegisterKeyPair, generateRegisterKeys } from '../protocol/receipt-code.ts';
 import type { CountResponse, RegisterKeyRequest } from '../protocol/wire.ts';
-import type { Availability, ProductHit, RegisterClient, RegisterIdentity, RenewedToken, SearchScope, SyncStatus } from './api.ts';
+import type { Availability, DiagnosticAck, Diagnostics, ProductHit, RegisterClient, RegisterIdentity, RenewedToken, SearchScope, SyncStatus } from './api.ts';
 import { type RegisterDatabase, databaseName, openRegisterDatabase, readAll } from './database.ts';
 import { HqHttp } from './http.ts';
 import { createOrderMethods } from './orders.ts';
@@ -58,6 +58,18 @@ interface StoredKeys extends RegisterKeyPair {
 const KEY_RETRY_MS = 60_000;
 /** How many of its latest sales a register keeps subtracting from its store's figure at most. */
 const OWN_SALES_WINDOW = 2000;
+
+/** The browser's storage use for this origin, where it can say. */
+async function storageEstimate(): Promise<Diagnostics['storage']> {
+  const storage = typeof navigator !== 'undefined' ? navigator.storage : undefined;
+  if (!storage || typeof storage.estimate !== 'function') return null;
+  try {
+    const e = await storage.estimate();
+    return { usageBytes: e.usage ?? null, quotaBytes: e.quota ?? null };
+  } catch {
+    return null;
+  }
+}
 
 type Change<T> = { operation: 'INSERT' | 'UPDATE' | 'DELETE'; documentData: T; previousDocumentData?: T };
 
@@ -442,6 +454,47 @@ export async function openRegister(
 
     async syncNow() {
       await replication?.syncNow();
+    },
+
+    async diagnostics(): Promise<Diagnostics> {
+      // Counts only (no documents read), except HQ's refusals: there are few of those.
+      const names = Object.keys(db.collections).sort() as (keyof RegisterDatabase['collections'])[];
+      const documents: Record<string, number> = {};
+      for (const name of names) documents[name] = await db.collections[name].count().exec();
+      const problems: DiagnosticAck[] = (await db.acks.find({ selector: { status: { $in: ['conflict', 'refused'] } } }).exec())
+        .map((d) => d.toJSON())
+        .sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0))
+        .slice(0, 20)
+        .map((a) => ({ id: a.id, kind: a.kind, status: a.status as DiagnosticAck['status'], message: a.message, at: a.at }));
+      const s = status.get();
+      return {
+        generatedAt: now().toISOString(),
+        register: {
+          storeId: identity.storeId,
+          registerId: identity.registerId,
+          hqUrl: identity.hqUrl,
+          tokenPresent: Boolean(currentToken),
+          tokenExpiresAt,
+        },
+        replica: { databaseName: databaseName(identity.storeId, identity.registerId), documents },
+        sync: {
+          online: s.online,
+          offlineSince: s.offlineSince,
+          lastSyncAt: s.lastSyncAt,
+          waiting: s.pending,
+          refused: s.refused,
+          lastError: s.lastError,
+          firstSyncDone: s.firstSync.done,
+        },
+        receiptKey: keys ? { keyId: keys.keyId, publicKeyAtHq: keys.registeredAt !== null, registeredAt: keys.registeredAt } : null,
+        sequences: {
+          sales: { last: meta.lastSequence, hqAtEnrolment: meta.hqLastSequence },
+          orderEvents: { last: meta.lastOrderSequence, hqAtEnrolment: meta.hqLastOrderSequence },
+          returns: { last: meta.lastReturnSequence, hqAtEnrolment: meta.hqLastReturnSequence },
+        },
+        storage: await storageEstimate(),
+        problems,
+      };
     },
 
     async close() {

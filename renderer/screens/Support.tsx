@@ -1,0 +1,243 @@
+import { type ReactNode, useEffect, useState } from 'react';
+import type { Diagnostics } from '../../sync/client/index.ts';
+import { getHost } from '../bridge/index.ts';
+import { diagnosticsBundle, diagnosticsFileName, megabytes } from '../diagnostics.ts';
+import { dateTime } from '../format.ts';
+import { t } from '../i18n.ts';
+import { useShortcuts } from '../keys.ts';
+import { useNav, useSession } from '../state.ts';
+
+const host = getHost();
+
+/** Offers `text` as a file download (a Blob and an <a download>): the browser saves it, Electron asks where. */
+function download(fileName: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  a.rel = 'noopener';
+  a.style.display = 'none';
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  // Give the browser time to start reading the Blob before letting it go.
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+function Row({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
+  return (
+    <tr>
+      <th scope="row">{label}</th>
+      <td data-testid={testId}>{children}</td>
+    </tr>
+  );
+}
+
+/** For IT: the register's identity, its replica, how it syncs, and the diagnostics export. Esc goes back. */
+export function Support() {
+  const client = useSession((s) => s.client);
+  const status = useSession((s) => s.status);
+  const replicaVersion = useSession((s) => s.replicaVersion);
+  const go = useNav((s) => s.go);
+  const [version, setVersion] = useState<string | null>(null);
+  const [diag, setDiag] = useState<Diagnostics | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [exporting, setExporting] = useState(false);
+  const [message, setMessage] = useState<string | null>(null);
+
+  const back = (): void => go({ name: 'sale' });
+  useShortcuts({ Escape: back });
+
+  useEffect(() => {
+    let live = true;
+    void host.appVersion().then(
+      (v) => live && setVersion(v),
+      () => live && setVersion('?'),
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  // Read again when the sync status or the replica changed (counts, waiting, last sync).
+  useEffect(() => {
+    if (!client) return;
+    let live = true;
+    void client.diagnostics().then(
+      (d) => {
+        if (!live) return;
+        setDiag(d);
+        setError(null);
+      },
+      (e: unknown) => live && setError((e as Error).message),
+    );
+    return () => {
+      live = false;
+    };
+  }, [client, status, replicaVersion]);
+
+  const exportNow = async (): Promise<void> => {
+    if (!client) return;
+    setExporting(true);
+    setMessage(null);
+    try {
+      const fresh = await client.diagnostics();
+      const bundle = diagnosticsBundle(fresh, {
+        version: version ?? (await host.appVersion()),
+        platform: host.platform,
+        userAgent: typeof navigator !== 'undefined' ? navigator.userAgent : null,
+      });
+      const file = diagnosticsFileName(fresh.register.storeId, fresh.register.registerId, new Date());
+      download(file, `${JSON.stringify(bundle, null, 2)}\n`);
+      setMessage(t.exported(file));
+    } catch (e) {
+      setMessage(t.exportFailed((e as Error).message));
+    } finally {
+      setExporting(false);
+    }
+  };
+
+  const s = status;
+  const storage = diag?.storage;
+  return (
+    <main className="panel wide-panel support" aria-label={t.supportTitle}>
+      <div className="row">
+        <h1 className="grow">{t.supportTitle}</h1>
+        <button type="button" onClick={back}>
+          {t.backToSale} <kbd>Esc</kbd>
+        </button>
+      </div>
+      <p className="muted">{t.supportIntro}</p>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      {!diag ? (
+        <p>{t.loading}</p>
+      ) : (
+        <>
+          <h2 id="support-register">{t.supportRegister}</h2>
+          <table aria-labelledby="support-register" className="facts">
+            <tbody>
+              <Row label={t.appVersion} testId="support-version">
+                {version ?? t.loading}
+              </Row>
+              <Row label={t.platform} testId="support-platform">
+                {t.platformName[host.platform]}
+              </Row>
+              <Row label={t.storeCol} testId="support-store">
+                {diag.register.storeId}
+              </Row>
+              <Row label={t.registerCol} testId="support-register">
+                {diag.register.registerId}
+              </Row>
+              <Row label={t.hqUrl} testId="support-hq">
+                {diag.register.hqUrl}
+              </Row>
+              <Row label={t.registerTokenRow}>
+                {diag.register.tokenPresent ? t.tokenPresentUntil(diag.register.tokenExpiresAt ? dateTime(diag.register.tokenExpiresAt) : null) : t.tokenMissing}
+              </Row>
+              <Row label={t.receiptKey}>{diag.receiptKey ? t.receiptKeyAtHq(diag.receiptKey.keyId, diag.receiptKey.publicKeyAtHq) : t.receiptKeyNone}</Row>
+              <Row label={t.sequences}>
+                {t.sequenceLine(
+                  Math.max(diag.sequences.sales.last, diag.sequences.sales.hqAtEnrolment),
+                  Math.max(diag.sequences.orderEvents.last, diag.sequences.orderEvents.hqAtEnrolment),
+                  Math.max(diag.sequences.returns.last, diag.sequences.returns.hqAtEnrolment),
+                )}
+              </Row>
+            </tbody>
+          </table>
+
+          <h2 id="support-sync">{t.supportSync}</h2>
+          <table aria-labelledby="support-sync" className="facts">
+            <tbody>
+              <Row label={t.statusRow} testId="support-status">
+                {s?.online ? t.onlineNow : s?.offlineSince ? t.offlineSinceAt(dateTime(s.offlineSince)) : t.offline}
+              </Row>
+              <Row label={t.lastSyncRow} testId="support-last-sync">
+                {s?.lastSyncAt ? dateTime(s.lastSyncAt) : t.never}
+              </Row>
+              <Row label={t.waitingRow} testId="support-waiting">
+                {t.recordsWaiting(s?.pending ?? diag.sync.waiting)}
+              </Row>
+              <Row label={t.refusedRow} testId="support-refused">
+                {s?.refused ?? diag.sync.refused}
+              </Row>
+              <Row label={t.lastErrorRow} testId="support-last-error">
+                {s?.lastError ?? t.noError}
+              </Row>
+              <Row label={t.firstSyncRow}>{diag.sync.firstSyncDone ? t.firstSyncDone : t.firstSyncNotDone}</Row>
+            </tbody>
+          </table>
+
+          <h2 id="support-replica">{t.supportReplica}</h2>
+          <table aria-labelledby="support-replica" className="facts">
+            <tbody>
+              <Row label={t.databaseName}>{diag.replica.databaseName}</Row>
+              <Row label={t.storageUsage} testId="support-storage">
+                {storage && storage.usageBytes !== null
+                  ? t.storageOf(megabytes(storage.usageBytes), storage.quotaBytes !== null ? megabytes(storage.quotaBytes) : null)
+                  : t.storageUnknown}
+              </Row>
+            </tbody>
+          </table>
+          <table aria-label={t.documents} className="facts">
+            <thead>
+              <tr>
+                <th scope="col">{t.collection}</th>
+                <th scope="col" className="num">
+                  {t.documents}
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {Object.entries(diag.replica.documents).map(([name, n]) => (
+                <tr key={name}>
+                  <th scope="row">{name}</th>
+                  <td className="num" data-testid={`support-count-${name}`}>
+                    {n}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+
+          <h2 id="support-problems">{t.problemsTitle}</h2>
+          {diag.problems.length === 0 ? (
+            <p>{t.problemsNone}</p>
+          ) : (
+            <table aria-labelledby="support-problems" className="facts">
+              <thead>
+                <tr>
+                  <th scope="col">{t.time}</th>
+                  <th scope="col">{t.collection}</th>
+                  <th scope="col">Id</th>
+                  <th scope="col">{t.status}</th>
+                  <th scope="col">{t.details}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {diag.problems.map((p) => (
+                  <tr key={p.id}>
+                    <td>{dateTime(p.at)}</td>
+                    <td>{p.kind}</td>
+                    <td>{p.id}</td>
+                    <td>{p.status}</td>
+                    <td>{p.message}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </>
+      )}
+      <div className="row">
+        <button type="button" className="primary" onClick={() => void exportNow()} disabled={!client || exporting}>
+          {exporting ? t.exporting : t.exportDiagnostics}
+        </button>
+        <span aria-live="polite">{message}</span>
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,125 @@
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { enrolRegister, launchChromium } from '../support/browser.ts';
+import { type HqProcess, createHqProcess } from '../support/hq-process.ts';
+
+// IT at the register: the Support screen shows what this register is and how it syncs, and the
+// diagnostics export is a JSON file that names the register and holds no secret.
+
+const DEMO_PRODUCTS = 2000;
+const STORE = '1001';
+const REGISTER = '01';
+
+/** Controls a screen reader (or a test) could not name: no label, aria-label or text. */
+async function unnamedControls(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('input, select, textarea, button, [role="button"]')]
+      .filter((el) => {
+        const e = el as HTMLElement & { labels?: NodeListOf<HTMLLabelElement> | null };
+        return !(e.getAttribute('aria-label')?.trim() || e.getAttribute('aria-labelledby') || (e.labels && e.labels.length > 0) || (e.tagName === 'BUTTON' && e.textContent?.trim()));
+      })
+      .map((el) => el.outerHTML.slice(0, 120)),
+  );
+}
+
+/** The register token the browser keeps (IndexedDB kassa-config), to check it never leaves in the export. */
+async function registerToken(page: Page): Promise<string> {
+  return page.evaluate(
+    () =>
+      new Promise<string>((resolve, reject) => {
+        const open = indexedDB.open('kassa-config');
+        open.onerror = () => reject(new Error('no config database'));
+        open.onsuccess = () => {
+          const get = open.result.transaction('config', 'readonly').objectStore('config').get('register');
+          get.onsuccess = () => {
+            open.result.close();
+            resolve((get.result as { registerToken?: string } | undefined)?.registerToken ?? '');
+          };
+          get.onerror = () => reject(new Error('no config'));
+        };
+      }),
+  );
+}
+
+describe('the Support screen', () => {
+  let hq: HqProcess;
+  let browser: Browser;
+  beforeAll(async () => {
+    hq = await createHqProcess({ demoProducts: DEMO_PRODUCTS });
+    await hq.start();
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await hq?.dispose();
+  });
+
+  it('shows the register, its replica and sync state, and exports diagnostics without secrets', async () => {
+    const page = await browser.newPage();
+    const search = await enrolRegister(page, hq, { storeId: STORE, registerId: REGISTER });
+    const token = await registerToken(page);
+    expect(token.length).toBeGreaterThan(10);
+
+    // The button is on the sale screen's top bar.
+    await page.getByRole('button', { name: 'Support' }).click();
+    const screen = page.getByRole('main', { name: 'Support' });
+    await screen.waitFor();
+    await expect.poll(() => page.getByTestId('support-store').innerText()).toBe(STORE);
+    expect(await page.getByTestId('support-register').innerText()).toBe(REGISTER);
+    expect(await page.getByTestId('support-hq').innerText()).toBe(hq.url);
+    expect(await page.getByTestId('support-platform').innerText()).toBe('Web browser');
+    await expect.poll(() => page.getByTestId('support-version').innerText()).toMatch(/^\d+\.\d+\.\d+/);
+    await expect.poll(() => page.getByTestId('support-count-products').innerText(), { timeout: 30_000 }).toBe(String(DEMO_PRODUCTS));
+    await expect.poll(() => page.getByTestId('support-waiting').innerText(), { timeout: 30_000 }).toBe('0 records waiting');
+    expect(await page.getByTestId('support-status').innerText()).toBe('Online');
+    expect(await page.getByTestId('support-storage').innerText()).toMatch(/MB/);
+    const shown = await screen.innerText();
+    expect(shown).not.toContain(token);
+    expect(await unnamedControls(page)).toEqual([]);
+
+    // Export: a JSON file named after the register, without the token, the enrolment token or secret fields.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export diagnostics' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^kassa-diagnostics-1001-01-\d{8}-\d{4}\.json$/);
+    const path = await download.path();
+    const text = await readFile(path, 'utf8');
+    const bundle = JSON.parse(text) as {
+      format: number;
+      app: { platform: string; version: string };
+      register: { storeId: string; registerId: string; hqUrl: string; tokenPresent: boolean; tokenExpiresAt: string | null };
+      replica: { databaseName: string; documents: Record<string, number> };
+      sync: { waiting: number; online: boolean };
+      receiptKey: { keyId: string } | null;
+      problems: unknown[];
+    };
+    expect(bundle.format).toBe(1);
+    expect(bundle.app.platform).toBe('web');
+    expect(bundle.register).toMatchObject({ storeId: STORE, registerId: REGISTER, hqUrl: hq.url, tokenPresent: true });
+    expect(bundle.register.tokenExpiresAt).toMatch(/^\d{4}-/);
+    expect(bundle.replica.databaseName).toBe('kassa-1001-01');
+    expect(bundle.replica.documents.products).toBe(DEMO_PRODUCTS);
+    expect(bundle.sync.waiting).toBe(0);
+    expect(bundle.receiptKey?.keyId).toBeTruthy();
+    expect(bundle.problems).toEqual([]);
+    expect(text).not.toContain(token);
+    expect(text).not.toContain(hq.adminToken);
+    for (const key of ['registerToken', 'enrolmentToken', 'privateJwk', 'pinHash', 'pinSalt', '"pin"', 'password', 'authorization']) {
+      expect(text, key).not.toContain(key);
+    }
+    await expect.poll(() => screen.innerText()).toContain(`Saved ${download.suggestedFilename()}`);
+
+    // Esc goes back to the sale, where scanning anywhere still reaches the search field.
+    await page.keyboard.press('Escape');
+    await search.waitFor();
+    expect(await page.getByRole('main', { name: 'Support' }).count()).toBe(0);
+    await page.locator('body').click();
+    await page.keyboard.type('stroop');
+    await expect.poll(() => search.inputValue()).toBe('stroop');
+
+    // And "Back to sale" does the same.
+    await page.getByRole('button', { name: 'Support' }).click();
+    await screen.waitFor();
+    await page.getByRole('button', { name: /Back to sale/ }).click();
+    await search.waitFor();
+  });
+});
