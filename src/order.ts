@@ -1,8 +1,8 @@
 import { type Cents, MoneyError, assertCents, isCents, multiplyCents } from './money.ts';
 import { formatDocumentNumber } from './numbering.ts';
 import { roundCash } from './rounding.ts';
-import { type Tender, type TenderInput, applyTenders } from './sale.ts';
-import { type VatClass, isVatClass } from './vat.ts';
+import { type SaleLine, type Tender, type TenderInput, applyTenders } from './sale.ts';
+import { isVatClass } from './vat.ts';
 
 /**
  * Customer orders as immutable events.
@@ -71,18 +71,8 @@ export type Fulfilment =
   | { mode: 'pickup'; storeId: string }
   | { mode: 'ship'; fromLocationId: string; address: Address; deliveryMode: string; chargeCents: Cents };
 
-export interface OrderLine {
-  lineNo: number;
-  productId: string;
-  itemNumber: string;
-  barcode: string | null;
-  name: string;
-  quantity: number;
-  unitPriceCents: Cents;
-  /** quantity × unit price. */
-  amountCents: Cents;
-  vat: VatClass;
-  outOfAssortment: boolean;
+/** A sale's line (amountCents = quantity × unit price) with what happens to it. */
+export interface OrderLine extends SaleLine {
   fulfilment: Fulfilment;
 }
 
@@ -480,17 +470,8 @@ export interface EventContext {
   operatorId: string;
 }
 
-export interface NewOrderLine {
-  productId: string;
-  itemNumber: string;
-  barcode: string | null;
-  name: string;
-  quantity: number;
-  unitPriceCents: Cents;
-  vat: VatClass;
-  outOfAssortment: boolean;
-  fulfilment: Fulfilment;
-}
+/** A line as the cashier chooses it: createOrder numbers it and works out its amount. */
+export type NewOrderLine = Omit<OrderLine, 'lineNo' | 'amountCents'>;
 
 /** What must be paid when the order is made: carry-out and ship lines in full, plus the deposit. */
 export function orderDue(lines: readonly NewOrderLine[], settings: Pick<OrderSettings, 'depositBp'>): { fullCents: Cents; pickupCents: Cents; depositRequiredCents: Cents } {

@@ -1,8 +1,8 @@
 import { type Cents, MoneyError, assertCents, isCents, multiplyCents } from './money.ts';
 import { formatDocumentNumber } from './numbering.ts';
 import { roundCash } from './rounding.ts';
-import type { Tender } from './sale.ts';
-import { type VatClass, type VatLine, isVatClass, vatBreakdown } from './vat.ts';
+import type { SaleLine, Tender } from './sale.ts';
+import { type VatLine, isVatClass, vatBreakdown } from './vat.ts';
 
 /**
  * Returns: a customer brings back goods, with a receipt (a sale or a customer order) or
@@ -46,19 +46,14 @@ export type ReturnOrigin =
   | { kind: 'order'; orderNo: string; storeId: string; verifiedBy: 'replica' | 'hq' }
   | { kind: 'none' };
 
-export interface ReturnLine {
-  lineNo: number;
+/**
+ * A returned line. `unitPriceCents` is what each unit is refunded at: the price paid (with a
+ * receipt) or at most today's price (without one); amountCents = quantity × unit price.
+ */
+export interface ReturnLine extends OriginalLine {
   /** The line of the sale or order it comes from; null without a receipt. */
   originalLineNo: number | null;
-  productId: string;
-  itemNumber: string;
-  barcode: string | null;
-  name: string;
-  quantity: number;
-  /** What each unit is refunded at: the price paid (receipt) or at most today's price (no receipt). */
-  unitPriceCents: Cents;
   amountCents: Cents;
-  vat: VatClass;
   reason: ReturnReason;
 }
 
@@ -98,16 +93,8 @@ export function returnNumber(storeId: string, registerId: string, seq: number): 
 
 // ---- what can come back ----------------------------------------------------------------------------
 
-export interface OriginalLine {
-  lineNo: number;
-  productId: string;
-  itemNumber: string;
-  barcode: string | null;
-  name: string;
-  quantity: number;
-  unitPriceCents: Cents;
-  vat: VatClass;
-}
+/** A line of the sale or order goods come back from: a sale's line, without its amount and mark. */
+export type OriginalLine = Omit<SaleLine, 'amountCents' | 'outOfAssortment'>;
 
 /** An original line as returns see it: a sale's line, or an order's line with the quantity that left. */
 export function originalLine(l: OriginalLine, quantity = l.quantity): OriginalLine {
@@ -182,17 +169,8 @@ export interface ReturnContext {
   operatorId: string;
 }
 
-export interface ReturnInputLine {
-  originalLineNo: number | null;
-  productId: string;
-  itemNumber: string;
-  barcode: string | null;
-  name: string;
-  quantity: number;
-  unitPriceCents: Cents;
-  vat: VatClass;
-  reason: ReturnReason;
-}
+/** A line as the cashier chooses it: completeReturn numbers it and works out its amount. */
+export type ReturnInputLine = Omit<ReturnLine, 'lineNo' | 'amountCents'>;
 
 /**
  * Builds the return record. With an origin, every line must name an original line and stay
