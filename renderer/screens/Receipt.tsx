@@ -1,10 +1,10 @@
 import type { CompletedSale } from '../../src/sale.ts';
-import { vatLabel } from '../../src/vat.ts';
 import { getHost } from '../bridge/index.ts';
 import { ReceiptCode } from '../components/ReceiptCode.tsx';
 import { dateTime, euro } from '../format.ts';
 import { t } from '../i18n.ts';
 import { useSale } from '../state.ts';
+import { VatTable } from '../components/VatTable.tsx';
 
 /** The receipt on screen, printable on 80 mm paper, with the QR code a return at any store scans. */
 export function Receipt({ sale, storeName }: { sale: CompletedSale; storeName: string }) {
@@ -59,26 +59,7 @@ export function Receipt({ sale, storeName }: { sale: CompletedSale; storeName: s
             )}
           </tfoot>
         </table>
-        <table className="vat">
-          <thead>
-            <tr>
-              <th scope="col">{t.vat}</th>
-              <th scope="col">Net</th>
-              <th scope="col">{t.vat}</th>
-              <th scope="col">Gross</th>
-            </tr>
-          </thead>
-          <tbody>
-            {sale.vat.map((v) => (
-              <tr key={v.vat}>
-                <td>{vatLabel(v.vat)}</td>
-                <td className="num">{euro(v.netCents)}</td>
-                <td className="num">{euro(v.vatCents)}</td>
-                <td className="num">{euro(v.grossCents)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <VatTable vat={sale.vat} />
         <ReceiptCode sale={sale} />
       </article>
       <div className="actions no-print">

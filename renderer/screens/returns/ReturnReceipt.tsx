@@ -1,10 +1,10 @@
 import type { CompletedReturn } from '../../../src/returns.ts';
-import { vatLabel } from '../../../src/vat.ts';
 import { getHost } from '../../bridge/index.ts';
 import { dateTime, euro } from '../../format.ts';
 import { t } from '../../i18n.ts';
 import { useShortcuts } from '../../keys.ts';
 import { useNav } from '../../state.ts';
+import { VatTable } from '../../components/VatTable.tsx';
 
 function originText(ret: CompletedReturn): string {
   const o = ret.origin;
@@ -83,26 +83,7 @@ export function ReturnReceipt({ ret, storeName }: { ret: CompletedReturn; storeN
             )}
           </tfoot>
         </table>
-        <table className="vat">
-          <thead>
-            <tr>
-              <th scope="col">{t.vat}</th>
-              <th scope="col">Net</th>
-              <th scope="col">{t.vat}</th>
-              <th scope="col">Gross</th>
-            </tr>
-          </thead>
-          <tbody>
-            {ret.vat.map((v) => (
-              <tr key={v.vat}>
-                <td>{vatLabel(v.vat)}</td>
-                <td className="num">{euro(v.netCents)}</td>
-                <td className="num">{euro(v.vatCents)}</td>
-                <td className="num">{euro(v.grossCents)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <VatTable vat={ret.vat} />
         {ret.approval && (
           <p className="note" data-testid="return-approval">
             {t.approvedByManager(ret.approval.managerId, ret.approval.reason)}
