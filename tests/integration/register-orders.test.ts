@@ -1,17 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
-import type { RxStorage } from 'rxdb';
-import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addToCart, emptyCart } from '../../src/cart.ts';
 import type { Customer, NewOrderLine } from '../../src/order.ts';
 import { type RunningHq, startHq } from '../../sync/hq/server.ts';
-import type { NewOrder, OrderView, SyncStatus } from '../../sync/client/api.ts';
-import { type Enrolled, type RegisterClient, enrolmentApi, openRegister } from '../../sync/client/index.ts';
+import type { NewOrder, OrderView } from '../../sync/client/api.ts';
+import type { RegisterClient } from '../../sync/client/index.ts';
 import { productInAssortment } from '../support/demo-product.ts';
 import { freePort, waitFor } from '../support/hq-process.ts';
+import { type Till, enrolTill, until, usingTill } from '../support/tills.ts';
 
 // Customer orders across stores: real registers (sync/client: RxDB on Dexie over fake-indexeddb)
 // against a real HQ on PGlite, in-process. An order is made at one store, replicated to the
@@ -24,18 +22,6 @@ import { freePort, waitFor } from '../support/hq-process.ts';
 
 const PRODUCTS = 300;
 const ADMIN = 'orders-it-admin';
-
-function storageOn(factory: IDBFactory): RxStorage<unknown, unknown> {
-  return getRxStorageDexie({ indexedDB: factory, IDBKeyRange }) as RxStorage<unknown, unknown>;
-}
-
-async function until(client: RegisterClient, what: string, check: (s: SyncStatus) => boolean): Promise<SyncStatus> {
-  try {
-    return await waitFor(what, async () => (check(client.getStatus()) ? client.getStatus() : null), 30_000);
-  } catch (e) {
-    throw new Error(`${(e as Error).message}; status: ${JSON.stringify(client.getStatus())}`);
-  }
-}
 
 /** Waits until the register's view of the order satisfies `check`. */
 async function viewUntil(client: RegisterClient, orderNo: string, what: string, check: (v: OrderView) => boolean): Promise<OrderView> {
@@ -70,28 +56,12 @@ function orderFor(pickupAt: string, madeAt: string, depositShare = 0.2): NewOrde
   return { customer, lines: [line], depositCents, override: null, tenders: depositCents ? [{ kind: 'card', amountCents: depositCents }] : [], valueCents };
 }
 
-/** A register: its enrolment and its own IndexedDB, kept across restarts. */
-interface Till {
-  identity: Enrolled;
-  idb: IDBFactory;
-}
-
 describe('customer orders between registers and HQ', () => {
   let hq: RunningHq;
   let port: number;
   const dataDir = mkdtempSync(join(tmpdir(), 'kassa-orders-'));
   const startOurHq = async () => startHq({ port, dataDir, adminToken: ADMIN, demoProducts: PRODUCTS, heartbeatMs: 500 });
-  const till = async (storeId: string, registerId: string): Promise<Till> => ({ identity: await enrolmentApi.enrol(hq.url, storeId, registerId, ADMIN), idb: new IDBFactory() });
-  /** Opens the register (live: replicating with HQ), waits for its first sync when HQ is up, runs `fn`, closes it. */
-  const using = async <T>(t: Till, fn: (c: RegisterClient) => Promise<T>, opts: { hqUp?: boolean } = {}): Promise<T> => {
-    const c = await openRegister(t.identity, { storage: storageOn(t.idb) });
-    try {
-      if (opts.hqUp !== false) await until(c, `first sync of ${t.identity.storeId}-${t.identity.registerId}`, (s) => s.online && s.firstSync.done);
-      return await fn(c);
-    } finally {
-      await c.close();
-    }
-  };
+  const till = (storeId: string, registerId: string): Promise<Till> => enrolTill(hq.url, storeId, registerId, ADMIN);
 
   beforeAll(async () => {
     port = await freePort();
@@ -108,7 +78,7 @@ describe('customer orders between registers and HQ', () => {
     const order = orderFor('1002', '1001');
     const balance = order.valueCents - order.depositCents;
 
-    const orderNo = await using(made, async (c) => {
+    const orderNo = await usingTill(made, async (c) => {
       const created = await c.createOrder(order, '100');
       expect(created.state.orderNo).toBe('ORD-1001-01-000001');
       expect(created.source).toBe('replica');
@@ -121,7 +91,7 @@ describe('customer orders between registers and HQ', () => {
     expect((await hq.store.getOrder(orderNo))?.stores).toEqual(expect.arrayContaining(['1001', '1002']));
 
     // It reaches the pick-up store by replication (not by asking HQ).
-    await using(pickup, async (c) => {
+    await usingTill(pickup, async (c) => {
       await waitFor('order ready for pick-up at 1002', async () => (await c.ordersForPickup()).some((o) => o.orderNo === orderNo), 30_000);
       const [ready] = (await c.ordersForPickup()).filter((o) => o.orderNo === orderNo);
       expect(ready).toMatchObject({ customerName: 'Anna Bakker', pickupHere: 1, balanceCents: balance, storeId: '1001', status: 'open' });
@@ -133,7 +103,7 @@ describe('customer orders between registers and HQ', () => {
 
     // HQ goes away. The pick-up store hands the order out all the same.
     await hq.close();
-    await using(pickup, async (c) => {
+    await usingTill(pickup, async (c) => {
       await until(c, '1002 offline', (s) => !s.online && s.offlineSince !== null);
       const picked = await c.pickUpOrder(orderNo, [1], [{ kind: 'card', amountCents: balance }], '100');
       expect(picked.state.status).toBe('completed');
@@ -145,14 +115,14 @@ describe('customer orders between registers and HQ', () => {
       await expect(c.order('ORD-1005-01-000001')).rejects.toThrow(/not on this register and HQ cannot be reached/);
     }, { hqUp: false });
     // The store that made it does not know yet.
-    await using(made, async (c) => {
+    await usingTill(made, async (c) => {
       expect((await c.order(orderNo))?.state.status).toBe('open');
     }, { hqUp: false });
 
     // HQ is back: the pick-up goes out, and both registers show the order completed.
     hq = await startOurHq();
     for (const t of [pickup, made]) {
-      await using(t, async (c) => {
+      await usingTill(t, async (c) => {
         await until(c, 'nothing waiting', (s) => s.pending === 0 && s.refused === 0);
         const view = await viewUntil(c, orderNo, `completed at ${t.identity.storeId}`, (v) => v.state.status === 'completed' && v.state.events.length === 2 && v.pendingEventIds.length === 0);
         expect(view.source).toBe('replica');
@@ -175,7 +145,7 @@ describe('customer orders between registers and HQ', () => {
     const made = await till('1001', '02');
     const elsewhere = await till('1003', '01');
     const order = orderFor('1001', '1001');
-    const orderNo = await using(made, async (c) => {
+    const orderNo = await usingTill(made, async (c) => {
       const { state } = await c.createOrder(order, '100');
       await until(c, 'order event acknowledged', (s) => s.pending === 0 && s.refused === 0);
       return state.orderNo;
@@ -183,7 +153,7 @@ describe('customer orders between registers and HQ', () => {
     expect((await hq.store.getOrder(orderNo))?.stores).not.toContain('1003');
 
     const charge = Math.min(order.depositCents, Math.ceil(order.valueCents * 0.05));
-    await using(elsewhere, async (c) => {
+    await usingTill(elsewhere, async (c) => {
       // Not in 1003's replica; HQ has it.
       expect(await c.findOrders(orderNo)).toEqual([]);
       expect(await c.ordersForPickup()).toEqual([]);
@@ -208,7 +178,7 @@ describe('customer orders between registers and HQ', () => {
       expect(replicated.state.status).toBe('cancelled');
       expect((await c.findOrders('anna')).map((o) => o.orderNo)).toContain(orderNo);
     });
-    await using(made, async (c) => {
+    await usingTill(made, async (c) => {
       await viewUntil(c, orderNo, 'cancelled at 1001', (v) => v.state.status === 'cancelled' && v.state.chargesCents === charge);
     });
   });
@@ -216,7 +186,7 @@ describe('customer orders between registers and HQ', () => {
   it('continues order numbers above HQ’s after a reinstall, apart from the receipt numbers', async () => {
     const before = await till('1004', '02');
     expect(before.identity.lastOrderSequence).toBe(0);
-    await using(before, async (c) => {
+    await usingTill(before, async (c) => {
       for (let i = 0; i < 2; i++) await c.createOrder(orderFor('1004', '1004'), '100');
       await until(c, 'orders acknowledged', (s) => s.pending === 0 && s.refused === 0);
     });
@@ -224,7 +194,7 @@ describe('customer orders between registers and HQ', () => {
     // The register is reinstalled: enrolled again, with an empty replica.
     const after = await till('1004', '02');
     expect(after.identity).toMatchObject({ lastOrderSequence: 2, lastSequence: 0 });
-    await using(after, async (c) => {
+    await usingTill(after, async (c) => {
       const next = await c.createOrder(orderFor('1004', '1004'), '100');
       expect(next.state.orderNo).toBe('ORD-1004-02-000003');
       const p = productInAssortment('1004', PRODUCTS);
@@ -237,7 +207,7 @@ describe('customer orders between registers and HQ', () => {
   });
 
   it('refuses a wrong manager PIN and approves the right one, which overrides a deposit', async () => {
-    await using(await till('1005', '01'), async (c) => {
+    await usingTill(await till('1005', '01'), async (c) => {
       await waitFor('operators replicated', async () => (await c.approveAsManager('900', '9999')) !== null, 30_000);
       expect(await c.approveAsManager('900', '1234')).toBeNull();
       expect(await c.approveAsManager('900', '99999')).toBeNull();

@@ -1,21 +1,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
-import type { RxStorage } from 'rxdb';
-import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addToCart, emptyCart } from '../../src/cart.ts';
 import { type ReturnInputLine, planBlindRefund, planRefund, returnable } from '../../src/returns.ts';
 import type { CompletedSale } from '../../src/sale.ts';
 import { generateRegisterKeys, signReceipt } from '../../sync/protocol/receipt-code.ts';
 import type { SaleLookupResponse } from '../../sync/protocol/wire.ts';
-import type { ReturnSource, SyncStatus } from '../../sync/client/api.ts';
+import type { ReturnSource } from '../../sync/client/api.ts';
 import { databaseName, openRegisterDatabase } from '../../sync/client/database.ts';
-import { type Enrolled, type RegisterClient, enrolmentApi, openRegister } from '../../sync/client/index.ts';
 import { type RunningHq, startHq } from '../../sync/hq/server.ts';
 import { productInAssortment } from '../support/demo-product.ts';
 import { freePort, waitFor } from '../support/hq-process.ts';
+import { type Till, enrolTill, storageOn, until, usingTill } from '../support/tills.ts';
 
 // Returns across stores: real registers (sync/client: RxDB on Dexie over fake-indexeddb)
 // against a real HQ on PGlite, in-process. A sale made at 1001-01 comes back at 1002-01 while HQ
@@ -29,24 +26,6 @@ import { freePort, waitFor } from '../support/hq-process.ts';
 const PRODUCTS = 300;
 const ADMIN = 'returns-it-admin';
 
-function storageOn(factory: IDBFactory): RxStorage<unknown, unknown> {
-  return getRxStorageDexie({ indexedDB: factory, IDBKeyRange }) as RxStorage<unknown, unknown>;
-}
-
-async function until(client: RegisterClient, what: string, check: (s: SyncStatus) => boolean): Promise<SyncStatus> {
-  try {
-    return await waitFor(what, async () => (check(client.getStatus()) ? client.getStatus() : null), 30_000);
-  } catch (e) {
-    throw new Error(`${(e as Error).message}; status: ${JSON.stringify(client.getStatus())}`);
-  }
-}
-
-/** A register: its enrolment and its own IndexedDB, kept across restarts. */
-interface Till {
-  identity: Enrolled;
-  idb: IDBFactory;
-}
-
 const back = (source: ReturnSource, lineNo: number, quantity: number): ReturnInputLine => {
   const l = source.lines.find((x) => x.lineNo === lineNo)!;
   return { originalLineNo: l.lineNo, productId: l.productId, itemNumber: l.itemNumber, barcode: l.barcode, name: l.name, quantity, unitPriceCents: l.unitPriceCents, vat: l.vat, reason: 'defective' };
@@ -57,17 +36,7 @@ describe('returns between registers and HQ', () => {
   let port: number;
   const dataDir = mkdtempSync(join(tmpdir(), 'kassa-returns-'));
   const startOurHq = async () => startHq({ port, dataDir, adminToken: ADMIN, demoProducts: PRODUCTS, heartbeatMs: 500 });
-  const till = async (storeId: string, registerId: string): Promise<Till> => ({ identity: await enrolmentApi.enrol(hq.url, storeId, registerId, ADMIN), idb: new IDBFactory() });
-  /** Opens the register (live), waits for its first sync when HQ is up, runs `fn`, closes it. */
-  const using = async <T>(t: Till, fn: (c: RegisterClient) => Promise<T>, opts: { hqUp?: boolean } = {}): Promise<T> => {
-    const c = await openRegister(t.identity, { storage: storageOn(t.idb) });
-    try {
-      if (opts.hqUp !== false) await until(c, `first sync of ${t.identity.storeId}-${t.identity.registerId}`, (s) => s.online && s.firstSync.done);
-      return await fn(c);
-    } finally {
-      await c.close();
-    }
-  };
+  const till = (storeId: string, registerId: string): Promise<Till> => enrolTill(hq.url, storeId, registerId, ADMIN);
   /** HQ's keys of a register (what every register gets with the stores). */
   const keysAtHq = async (storeId: string, registerId: string): Promise<string[]> =>
     (await hq.store.listStores()).find((s) => s.id === storeId)?.registerKeys[registerId] ?? [];
@@ -88,7 +57,7 @@ describe('returns between registers and HQ', () => {
     const q = productInAssortment('1001', PRODUCTS, 1);
 
     // 1001-01 sells 3 × p and 1 × q, by card and cash, and prints the code; its key reaches HQ.
-    const { sale, code } = await using(seller, async (c) => {
+    const { sale, code } = await usingTill(seller, async (c) => {
       await waitFor('1001-01 key at HQ', async () => (await keysAtHq('1001', '01')).length === 1, 30_000);
       const cart = addToCart(addToCart(emptyCart, { ...p, itemNumber: p.id, vat: 'high', inAssortment: true }, 3), { ...q, itemNumber: q.id, vat: 'high', inAssortment: true });
       const made = await c.completeSale(cart, [{ kind: 'card', amountCents: p.priceCents }, { kind: 'cash', tenderedCents: cart.lines.reduce((s, l) => s + l.unitPriceCents * l.quantity, 0) + 100 }], '100');
@@ -99,14 +68,14 @@ describe('returns between registers and HQ', () => {
     expect(code).toMatch(/^KR1\./);
 
     // 1002-01 syncs once: the stores bring 1001-01's public key (and the manager's PIN hash).
-    await using(taker, async (c) => {
+    await usingTill(taker, async (c) => {
       await waitFor('1001-01 key in 1002-01’s replica', async () => ((await c.locations()).find((l) => l.id === '1001')?.registerKeys['01'] ?? []).length === 1, 30_000);
       await waitFor('operators replicated', async () => (await c.approveAsManager('900', '9999')) !== null, 30_000);
     });
 
     // HQ goes away. 1002-01 takes back 2 of the 3 from the code alone.
     await hq.close();
-    const returnNo = await using(taker, async (c) => {
+    const returnNo = await usingTill(taker, async (c) => {
       await until(c, '1002-01 offline', (s) => !s.online && s.offlineSince !== null);
       // Not on this register, and HQ cannot be asked: the number alone is not enough.
       await expect(c.findReturnSource(sale.receiptNo)).rejects.toThrow(/scan the code on the receipt/);
@@ -142,13 +111,13 @@ describe('returns between registers and HQ', () => {
 
     // HQ is back: the returns go out.
     hq = await startOurHq();
-    await using(taker, async (c) => {
+    await usingTill(taker, async (c) => {
       await until(c, 'returns acknowledged', (s) => s.pending === 0 && s.refused === 0);
     });
     expect((await hq.store.returnsOf(sale.receiptNo)).map((r) => r.id)).toEqual([returnNo]);
 
     // The selling register gets the return by the pull (goods bought at its store) and shows the same as HQ.
-    await using(seller, async (c) => {
+    await usingTill(seller, async (c) => {
       const source = await waitFor('the return at 1001-01', async () => {
         const s = await c.findReturnSource(sale.receiptNo);
         return s.lines[0]!.returned === 2 ? s : null;
@@ -173,7 +142,7 @@ describe('returns between registers and HQ', () => {
     expect(before.identity.lastReturnSequence).toBe(0);
     const p = productInAssortment('1003', PRODUCTS);
     const blind: ReturnInputLine = { originalLineNo: null, productId: p.id, itemNumber: p.id, barcode: p.barcode, name: p.name, quantity: 1, unitPriceCents: p.priceCents, vat: 'high', reason: 'defective' };
-    await using(before, async (c) => {
+    await usingTill(before, async (c) => {
       const approval = { managerId: '900', reason: 'test' };
       for (let i = 0; i < 2; i++) await c.completeReturn({ source: null, lines: [blind], refunds: planBlindRefund(p.priceCents, false), approval }, '100');
       await until(c, 'returns acknowledged', (s) => s.pending === 0 && s.refused === 0);
@@ -182,7 +151,7 @@ describe('returns between registers and HQ', () => {
     // The register is reinstalled: enrolled again, with an empty replica and a new key.
     const after = await till('1003', '02');
     expect(after.identity).toMatchObject({ lastReturnSequence: 2, lastSequence: 0 });
-    await using(after, async (c) => {
+    await usingTill(after, async (c) => {
       await waitFor('a second key at HQ', async () => (await keysAtHq('1003', '02')).length === 2, 30_000);
       const next = await c.completeReturn({ source: null, lines: [blind], refunds: planBlindRefund(p.priceCents, false), approval: { managerId: '900', reason: 'test' } }, '100');
       expect(next.returnNo).toBe('RET-1003-02-000003');

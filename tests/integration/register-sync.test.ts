@@ -1,35 +1,21 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
-import type { RxStorage } from 'rxdb';
-import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+import { IDBFactory } from 'fake-indexeddb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addToCart, emptyCart } from '../../src/cart.ts';
 import { verifyChain } from '../../src/chain.ts';
 import type { SaleDoc } from '../../sync/protocol/docs.ts';
 import { type RunningHq, startHq } from '../../sync/hq/server.ts';
-import { type RegisterClient, enrolmentApi, openRegister } from '../../sync/client/index.ts';
-import type { SyncStatus } from '../../sync/client/api.ts';
+import { enrolmentApi, openRegister } from '../../sync/client/index.ts';
 import { freePort, waitFor } from '../support/hq-process.ts';
+import { storageOn, until } from '../support/tills.ts';
 
 // The register's sync client (sync/client) against a real HQ on PGlite, in Node: RxDB on Dexie
 // over fake-indexeddb. The browser path is covered by the end-to-end test; this one is fast
 // and looks at the replica and the queue directly.
 
 const PRODUCTS = 1_500;
-
-function storageOn(factory: IDBFactory): RxStorage<unknown, unknown> {
-  return getRxStorageDexie({ indexedDB: factory, IDBKeyRange }) as RxStorage<unknown, unknown>;
-}
-
-async function until(client: RegisterClient, what: string, check: (s: SyncStatus) => boolean): Promise<SyncStatus> {
-  try {
-    return await waitFor(what, async () => (check(client.getStatus()) ? client.getStatus() : null), 30_000);
-  } catch (e) {
-    throw new Error(`${(e as Error).message}; status: ${JSON.stringify(client.getStatus())}`);
-  }
-}
 
 describe('register sync client against HQ', () => {
   let hq: RunningHq;
