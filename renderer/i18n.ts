@@ -268,7 +268,7 @@ export const t = {
   verifiedBy: {
     replica: "From this register's copy",
     hq: 'From HQ',
-    code: "Verified from the receipt's code (offline)",
+    code: "Verified from the receipt's code",
   },
   originSale: (receiptNo: string) => `Receipt ${receiptNo}`,
   originOrder: (orderNo: string) => `Order ${orderNo}`,
