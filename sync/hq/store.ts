@@ -692,7 +692,7 @@ export class HqStore {
         });
         // Locks in one order everywhere: stock rows, then issuing registers, then orders.
         await lockKeys(tx, RECEIPT_LOCK_SPACE, origins.filter((o) => o.kind === 'sale').map((o) => receiptRegister(o.no)));
-        await lockOrders(tx, [...new Set(origins.filter((o) => o.kind === 'order').map((o) => o.no))].sort());
+        await lockOrders(tx, origins.filter((o) => o.kind === 'order').map((o) => o.no));
         await guardDoubleReturns(tx, who, origins);
         await insertAlerts(tx, who, fresh.filter((r) => r.review).map(reviewAlert));
         await HqStore.notifyChanged(tx, ['returns']);
