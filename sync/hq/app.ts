@@ -21,6 +21,8 @@ import {
   validatePushRows,
 } from '../protocol/index.ts';
 import { normalizeOrderNumber } from '../../src/order.ts';
+import type { HoldingsResponse } from '../protocol/holdings.ts';
+import type { ZReportsResponse } from '../protocol/z-reports.ts';
 import { HqError } from './errors.ts';
 import { ImportError, applyImport, checkKind, importErrorBody, importFormat, parseImport } from './import.ts';
 import { RateLimiter } from './rate-limit.ts';
@@ -265,6 +267,20 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     return { sales: await store.listSales(storeId, limit) };
   });
 
+  // ---- shifts: a store's Z reports (managers), what HQ holds of a register (its end of day) ----
+  app.get('/api/stores/:storeId/z-reports', async (req): Promise<ZReportsResponse> => {
+    requireAdmin(req, 'reading Z reports');
+    const { storeId } = req.params as { storeId: string };
+    checkLocationId(storeId, 'storeId');
+    const query = req.query as Record<string, unknown>;
+    const registerId = textParam(query.registerId, 'registerId', 8);
+    if (registerId !== undefined) checkLocationId(registerId, 'registerId');
+    const limit = intParam(query.limit, 'limit', 1, 100, 20);
+    return { zReports: await store.zReports(storeId, { limit, ...(registerId !== undefined ? { registerId } : {}) }) };
+  });
+
+  app.get('/api/registers/me/holdings', async (req): Promise<HoldingsResponse> => store.holdings(await requireRegister(req)));
+
   // ---- customer orders ---------------------------------------------------------------------
   /** Any register of the chain (an order may be picked up or cancelled anywhere) or the admin token. */
   const requireRegisterOrAdmin = async (req: FastifyRequest): Promise<void> => {
@@ -382,6 +398,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     }
     if (collection === 'sales') return store.pushSales(who, ownRecords(who, 'a sale', validated(validatePushRows('sales', req.body))));
     if (collection === 'returns') return store.pushReturns(who, checkOrigins(ownRecords(who, 'a return', validated(validatePushRows('returns', req.body)))));
+    if (collection === 'shiftEvents') return store.pushShiftEvents(who, ownRecords(who, 'a shift event', validated(validatePushRows('shiftEvents', req.body))));
     return store.pushOrderEvents(who, ownRecords(who, 'an order event', validated(validatePushRows('orderEvents', req.body))));
   });
 

@@ -276,6 +276,35 @@ ALTER TABLE stores ADD COLUMN register_keys jsonb NOT NULL DEFAULT '{}';
 CREATE INDEX alerts_kind_record ON alerts (kind, record_id);
 `,
   },
+  {
+    version: 6,
+    name: 'shift events (cash drawer, Z reports)',
+    sql: `
+-- Shift events from registers (src/shift.ts): opened, cash moved in or out, closed with the Z
+-- report. Immutable, client-made ids (SHF-<store>-<register>-<seq>), inserted once, like sales.
+-- shift_no is the opening's id; HQ recomputes a closed shift's Z report from the sales, order
+-- events and returns it holds of that register in the shift's sequence ranges.
+CREATE TABLE shift_events (
+  id text PRIMARY KEY,
+  shift_no text NOT NULL,
+  store_id text NOT NULL,
+  register_id text NOT NULL,
+  seq bigint NOT NULL,
+  type text NOT NULL CHECK (type IN ('opened', 'cash', 'closed')),
+  body jsonb NOT NULL,
+  body_hash text NOT NULL,
+  received_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+  xid xid8 NOT NULL DEFAULT pg_current_xact_id()
+);
+CREATE INDEX shift_events_register ON shift_events (store_id, register_id, seq);
+CREATE INDEX shift_events_shift ON shift_events (shift_no, type);
+-- The Z reports of a store, newest first (GET /api/stores/:storeId/z-reports).
+CREATE INDEX shift_events_closed ON shift_events (store_id, received_at DESC, seq DESC, id DESC) WHERE type = 'closed';
+
+-- A register's open alerts at the end of the day (GET /api/registers/me/holdings).
+CREATE INDEX alerts_store_open ON alerts (store_id, id) WHERE resolved_at IS NULL;
+`,
+  },
 ];
 
 export async function migrate(sql: Sql): Promise<number> {

@@ -10,9 +10,12 @@ import type {
   ReturnDoc,
   SaleDoc,
   SettingsDoc,
+  ShiftEventDoc,
   StockDoc,
   StoreDoc,
 } from '../protocol/index.ts';
+import { type HoldingsResponse, MAX_HOLDINGS_ALERTS, MAX_HOLDINGS_EXCEPTION_ORDERS } from '../protocol/holdings.ts';
+import type { ZReportEntry } from '../protocol/z-reports.ts';
 import { canonicalJson } from '../../src/canonical.ts';
 import { verifyChain } from '../../src/chain.ts';
 import { type OrderSettings, type OrderState, foldOrder } from '../../src/order.ts';
@@ -46,6 +49,7 @@ import {
   saleLines,
   withUnknownLines,
 } from './returns.ts';
+import { ALERT_AMOUNT_SQL, type HeldRecords, cashDifferenceAlert, holdingsExceptions, jsonBody, shiftEventHash, zReportEntry } from './shifts.ts';
 import { type Queryable, type Sql, type SqlParam, toPgArray } from './sql.ts';
 
 export { toPgArray } from './sql.ts';
@@ -233,7 +237,7 @@ function orderEventHash(doc: OrderEventDoc): { bodyHash: string } {
   return { bodyHash: createHash('sha256').update(canonicalJson(doc)).digest('hex') };
 }
 
-/** Records a register makes once and never changes: sales, order events. */
+/** Records a register makes once and never changes: sales, order events, returns, shift events. */
 interface ImmutableTable<T> {
   table: string;
   /** What one record is called in a conflict's message. */
@@ -339,6 +343,13 @@ const RETURNS_TABLE: ImmutableTable<ReturnDoc> = {
   noun: 'return',
   columns: ['id', 'return_no', 'store_id', 'register_id', 'seq', 'origin_kind', 'origin_no', 'origin_store_id', 'review', 'body', 'body_hash'],
   values: (d, hash) => [d.id, d.returnNo, d.storeId, d.registerId, d.seq, d.origin.kind, originOf(d)?.no ?? null, originStoreOf(d), d.review, JSON.stringify(d), hash],
+};
+
+const SHIFT_EVENTS_TABLE: ImmutableTable<ShiftEventDoc> = {
+  table: 'shift_events',
+  noun: 'shift event',
+  columns: ['id', 'shift_no', 'store_id', 'register_id', 'seq', 'type', 'body', 'body_hash'],
+  values: (d, hash) => [d.id, d.shiftNo, d.storeId, d.registerId, d.seq, d.type, JSON.stringify(d), hash],
 };
 
 /** Advisory-lock namespace of orders (the first key of pg_advisory_xact_lock(int, int)). */
@@ -701,6 +712,120 @@ export class HqStore {
   }
 
   /**
+   * Ingests validated shift events of one register, like sales: each once, the same body again
+   * acknowledged, another body under a held id returned as a conflict with an alert. A shift
+   * newly closed with a difference between counted and expected cash raises a `cash_difference`
+   * alert (store, register, shift, amount) in the same transaction. Z reports are checked when
+   * they are listed (records of the shift may still be on their way).
+   */
+  async pushShiftEvents(who: RegisterPrincipal, docs: readonly ShiftEventDoc[]): Promise<ShiftEventDoc[]> {
+    if (docs.length === 0) return [];
+    const batch = prepareBatch(docs, shiftEventHash);
+    return this.sql.transaction((tx) =>
+      storeImmutable(tx, who, SHIFT_EVENTS_TABLE, batch, async (fresh) => {
+        const alerts = fresh.flatMap((d) => {
+          const a = d.type === 'closed' ? cashDifferenceAlert(d) : null;
+          return a ? [a] : [];
+        });
+        await insertAlerts(tx, who, alerts);
+      }),
+    );
+  }
+
+  /**
+   * A store's closed shifts, newest first (HQ's arrival order), each with HQ's check of its Z
+   * report against the sales, order events, returns and cash moves HQ holds of that register in
+   * the shift's ranges.
+   */
+  async zReports(storeId: string, opts: { registerId?: string; limit: number }): Promise<ZReportEntry[]> {
+    const params: SqlParam[] = [storeId, opts.limit];
+    let scope = '';
+    if (opts.registerId) {
+      params.push(opts.registerId);
+      scope = 'AND c.register_id = $3';
+    }
+    const rows = await this.sql.query<{ closed: unknown; opened: unknown; received_at: Date | string }>(
+      `SELECT c.body AS closed, o.body AS opened, c.received_at FROM shift_events c
+         LEFT JOIN shift_events o ON o.id = c.shift_no AND o.type = 'opened'
+        WHERE c.type = 'closed' AND c.store_id = $1 ${scope}
+        ORDER BY c.received_at DESC, c.seq DESC, c.id DESC LIMIT $2`,
+      params,
+    );
+    const out: ZReportEntry[] = [];
+    for (const row of rows) {
+      const closed = jsonBody<ShiftEventDoc>(row.closed);
+      const opened = row.opened === null || row.opened === undefined ? null : jsonBody<ShiftEventDoc>(row.opened);
+      const held = opened?.type === 'opened' && closed.type === 'closed' ? await this.shiftRecords(opened, closed) : null;
+      out.push(zReportEntry(closed, opened, held, new Date(row.received_at).toISOString()));
+    }
+    return out;
+  }
+
+  /** What HQ holds of a register in a shift's sequence ranges, and the shift's cash moves. */
+  private async shiftRecords(opened: ShiftEventDoc & { type: 'opened' }, closed: ShiftEventDoc & { type: 'closed' }): Promise<HeldRecords> {
+    const range = (table: string, k: 'sales' | 'orderEvents' | 'returns', extra = '') =>
+      this.sql
+        .query<{ body: unknown }>(`SELECT body FROM ${table} WHERE store_id = $1 AND register_id = $2 AND seq > $3 AND seq <= $4 ${extra} ORDER BY seq`, [
+          opened.storeId,
+          opened.registerId,
+          opened.marks[k],
+          closed.marks[k],
+        ])
+        .then((rows) => rows.map((r) => jsonBody(r.body)));
+    const [sales, orderEvents, returns, cashMoves] = await Promise.all([
+      range('sales', 'sales') as Promise<HeldRecords['sales']>,
+      range('order_events', 'orderEvents') as Promise<HeldRecords['orderEvents']>,
+      range('returns', 'returns', 'AND NOT deleted') as Promise<HeldRecords['returns']>,
+      this.sql
+        .query<{ body: unknown }>("SELECT body FROM shift_events WHERE shift_no = $1 AND type = 'cash' ORDER BY seq", [opened.shiftNo])
+        .then((rows) => rows.map((r) => jsonBody<ShiftEventDoc>(r.body))),
+    ]);
+    return { sales, orderEvents, returns, cashMoves };
+  }
+
+  /**
+   * What HQ holds of a register, for its end-of-day screen: per pushed collection the count and
+   * highest sequence of its records, the open alerts of its store, and the exceptions of the
+   * orders its store replicates.
+   */
+  async holdings(who: RegisterPrincipal): Promise<HoldingsResponse> {
+    const counts = await this.sql.query<{ c: string; n: number | string; last: number | string }>(
+      `SELECT 'sales' AS c, count(*)::int AS n, coalesce(max(seq), 0) AS last FROM sales WHERE store_id = $1 AND register_id = $2
+       UNION ALL SELECT 'orderEvents', count(*)::int, coalesce(max(seq), 0) FROM order_events WHERE store_id = $1 AND register_id = $2
+       UNION ALL SELECT 'returns', count(*)::int, coalesce(max(seq), 0) FROM returns WHERE store_id = $1 AND register_id = $2
+       UNION ALL SELECT 'shiftEvents', count(*)::int, coalesce(max(seq), 0) FROM shift_events WHERE store_id = $1 AND register_id = $2`,
+      [who.storeId, who.registerId],
+    );
+    const held = (c: string) => {
+      const row = counts.find((r) => r.c === c);
+      return { count: Number(row?.n ?? 0), lastSeq: Number(row?.last ?? 0) };
+    };
+    const alerts = await this.sql.query<Row>(
+      `SELECT kind, record_id, register_id, message, created_at, ${ALERT_AMOUNT_SQL} AS amount_cents
+         FROM alerts WHERE store_id = $1 AND resolved_at IS NULL ORDER BY id DESC LIMIT $2`,
+      [who.storeId, MAX_HOLDINGS_ALERTS],
+    );
+    const [open] = await this.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM alerts WHERE store_id = $1 AND resolved_at IS NULL', [who.storeId]);
+    const exceptions = await this.orderExceptions({ storeId: who.storeId, limit: MAX_HOLDINGS_EXCEPTION_ORDERS });
+    return {
+      storeId: who.storeId,
+      registerId: who.registerId,
+      at: new Date().toISOString(),
+      collections: { sales: held('sales'), orderEvents: held('orderEvents'), returns: held('returns'), shiftEvents: held('shiftEvents') },
+      alerts: alerts.map((r) => ({
+        kind: str(r.kind),
+        recordId: str(r.record_id),
+        registerId: r.register_id === null || r.register_id === undefined ? null : str(r.register_id),
+        message: str(r.message),
+        amountCents: r.amount_cents === null || r.amount_cents === undefined ? null : Number(r.amount_cents),
+        createdAt: new Date(r.created_at as string).toISOString(),
+      })),
+      openAlerts: Number(open?.n ?? 0),
+      orderExceptions: holdingsExceptions(exceptions),
+    };
+  }
+
+  /**
    * Checks the chain of newly stored sales against what HQ holds of the same register, and
    * flags what does not hold: an altered record, a broken link, a missing predecessor (a gap,
    * closed by itself when the predecessor arrives and fits), skipped numbers, a fork, a
@@ -860,7 +985,15 @@ export class HqStore {
   async enrol(
     storeId: string,
     registerId: string,
-  ): Promise<{ registerToken: string; lastSequence: number; lastHash: string | null; lastOrderSequence: number; lastReturnSequence: number; expiresAt: string }> {
+  ): Promise<{
+    registerToken: string;
+    lastSequence: number;
+    lastHash: string | null;
+    lastOrderSequence: number;
+    lastReturnSequence: number;
+    lastShiftSequence: number;
+    expiresAt: string;
+  }> {
     const [store] = await this.sql.query<{ registers: string[]; kind: string }>(
       'SELECT registers, kind FROM stores WHERE id = $1 AND NOT deleted',
       [storeId],
@@ -881,6 +1014,7 @@ export class HqStore {
         [storeId, registerId],
       );
       const [returns] = await tx.query<{ seq: number | string | null }>('SELECT max(seq) AS seq FROM returns WHERE store_id = $1 AND register_id = $2', [storeId, registerId]);
+      const [shifts] = await tx.query<{ seq: number | string | null }>('SELECT max(seq) AS seq FROM shift_events WHERE store_id = $1 AND register_id = $2', [storeId, registerId]);
       // Re-enrolment keeps the register's public keys: receipts it signed stay verifiable.
       return {
         ...issued,
@@ -888,6 +1022,7 @@ export class HqStore {
         lastHash: row?.hash ?? null,
         lastOrderSequence: Number(orders?.seq ?? 0),
         lastReturnSequence: Number(returns?.seq ?? 0),
+        lastShiftSequence: Number(shifts?.seq ?? 0),
       };
     });
   }

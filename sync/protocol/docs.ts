@@ -1,5 +1,6 @@
 import type { ChainLink } from '../../src/chain.ts';
 import type { OrderEvent, OrderSettings } from '../../src/order.ts';
+import type { ShiftEvent } from '../../src/shift.ts';
 import type { CompletedReturn } from '../../src/returns.ts';
 import type { CompletedSale } from '../../src/sale.ts';
 import type { VatClass } from '../../src/vat.ts';
@@ -138,6 +139,9 @@ export interface OperatorDoc {
  */
 export type ReturnDoc = CompletedReturn & { _deleted: boolean };
 
+/** A shift event (src/shift.ts): opened, cash moved in or out, closed with its Z report. Pushed. */
+export type ShiftEventDoc = ShiftEvent & { _deleted: boolean };
+
 export interface CollectionDocs {
   stores: StoreDoc;
   products: ProductDoc;
@@ -149,6 +153,7 @@ export interface CollectionDocs {
   settings: SettingsDoc;
   operators: OperatorDoc;
   returns: ReturnDoc;
+  shiftEvents: ShiftEventDoc;
 }
 
 export type CollectionName = keyof CollectionDocs;
@@ -156,7 +161,7 @@ export type CollectionName = keyof CollectionDocs;
 /** Collections a register pulls from HQ (master data, scoped to the register's store where it says so). */
 export const PULL_COLLECTIONS = ['stores', 'products', 'assortment', 'stock', 'orders', 'settings', 'operators', 'returns'] as const satisfies readonly CollectionName[];
 /** Collections a register pushes to HQ (immutable records it made). */
-export const PUSH_COLLECTIONS = ['sales', 'orderEvents', 'returns'] as const satisfies readonly CollectionName[];
+export const PUSH_COLLECTIONS = ['sales', 'orderEvents', 'returns', 'shiftEvents'] as const satisfies readonly CollectionName[];
 
 export type PullCollection = (typeof PULL_COLLECTIONS)[number];
 export type PushCollection = (typeof PUSH_COLLECTIONS)[number];

@@ -3,8 +3,19 @@ import { describe, expect, it } from 'vitest';
 import { type SellableProduct, addToCart, emptyCart } from '../../src/cart.ts';
 import { type SaleContext, type TenderInput, completeSale } from '../../src/sale.ts';
 import { seal } from '../../src/chain.ts';
-import type { SaleDoc } from './docs.ts';
-import { type ValidationProblem, type Validated, canonicalJson, fastSaleShape, saleDocSchema, validateEnrol, validatePushRows, validateSale } from './validate.ts';
+import { type ShiftEvent, closeShift, moveCash, openShift } from '../../src/shift.ts';
+import type { SaleDoc, ShiftEventDoc } from './docs.ts';
+import {
+  type ValidationProblem,
+  type Validated,
+  canonicalJson,
+  fastSaleShape,
+  saleDocSchema,
+  validateEnrol,
+  validatePushRows,
+  validateSale,
+  validateShiftEvent,
+} from './validate.ts';
 import { MAX_PUSH_ROWS, type PushRow } from './wire.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -662,5 +673,80 @@ describe('the fast path of sale validation', () => {
       ),
       { numRuns: 3000 },
     );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Shift events (src/shift.ts): the schema, then verifyShiftEvent, with the field named.
+
+describe('validatePushRows: shift events', () => {
+  const shiftCtx = (seq: number) => ({ storeId: '1001', registerId: '01', seq, createdAt: '2025-03-14T08:00:00.000Z', operatorId: 'op-7' });
+  const opened = openShift(15_000, { sales: 0, orderEvents: 0, returns: 0 }, shiftCtx(1));
+  const sale = { ...seal(completeSale(addToCart(emptyCart, COFFEE, 3), [{ kind: 'cash', tenderedCents: 5000 }], ctx(1)), null), _deleted: false };
+  const moved = moveCash(opened, { direction: 'out', amountCents: 5000, reason: 'safe_drop', note: '' }, shiftCtx(2));
+  const closed = closeShift(
+    opened,
+    { sales: [sale], orderEvents: [], returns: [], shiftEvents: [opened, moved] },
+    { sales: 1, orderEvents: 0, returns: 0 },
+    [{ denominationCents: 10_000, count: 1 }, { denominationCents: 200, count: 2 }],
+    shiftCtx(3),
+  );
+  const docs = [opened, moved, closed].map((e) => JSON.parse(JSON.stringify({ ...e, _deleted: false })) as ShiftEventDoc);
+  const closedDoc = (): ShiftEvent & { type: 'closed' } => JSON.parse(JSON.stringify(docs[2])) as ShiftEvent & { type: 'closed' };
+  const push = (...d: unknown[]) => validatePushRows('shiftEvents', d.map(row));
+
+  it('accepts the events the domain makes: opened, cash, closed', () => {
+    const result = push(...docs);
+    expect(result.ok).toBe(true);
+    expect(closed.expectedCents).toBe(15_000 + 2395 - 5000);
+    expect(validateShiftEvent(docs[2]).ok).toBe(true);
+  });
+
+  it('names a counted total that does not add up', () => {
+    const doc = closedDoc();
+    doc.countedCents += 100;
+    expectRejected(push(docs[0], doc), '[1].newDocumentState.countedCents', /add up to/);
+  });
+
+  it('names a difference that is not counted − expected', () => {
+    const doc = closedDoc();
+    doc.differenceCents = 0;
+    expectRejected(push(doc), '[0].newDocumentState.differenceCents');
+  });
+
+  it('names a denomination that is no euro note or coin, and a fractional count', () => {
+    const doc = closedDoc();
+    doc.counted = [{ denominationCents: 300 as never, count: 1 }];
+    expectRejected(push(doc), '[0].newDocumentState.counted[0].denominationCents', /euro note or coin/);
+    doc.counted = [{ denominationCents: 100, count: 1.5 }];
+    expectRejected(push(doc), '[0].newDocumentState.counted[0].count');
+  });
+
+  it('names an id that is not the register’s shift number, and a shift of another register', () => {
+    expectRejected(push({ ...docs[1], id: 'SHF-1001-01-000009' }), '[0].newDocumentState.id');
+    expectRejected(push({ ...docs[1], shiftNo: 'SHF-1001-02-000001' }), '[0].newDocumentState.shiftNo');
+  });
+
+  it('names a cash move of nothing, with a reason of the other direction, or an unknown field', () => {
+    expectRejected(push({ ...docs[1], amountCents: 0 }), '[0].newDocumentState.amountCents');
+    expectRejected(push({ ...docs[1], direction: 'in' }), '[0].newDocumentState.reason');
+    expectRejected(push({ ...docs[1], reason: 'lunch' }), '[0].newDocumentState.reason');
+    expectRejected(push({ ...docs[1], extra: 1 }), '[0].newDocumentState.extra');
+  });
+
+  it('names a Z report whose expected cash does not follow from it, or a report field of the wrong type', () => {
+    const doc = closedDoc();
+    doc.report.expectedCashCents += 500;
+    doc.expectedCents += 500;
+    doc.differenceCents -= 500;
+    expectRejected(push(doc), '[0].newDocumentState.report.expectedCashCents');
+    const typed = closedDoc() as unknown as { report: { sales: { count: unknown } } };
+    typed.report.sales.count = '1';
+    expectRejected(push(typed), '[0].newDocumentState.report.sales.count');
+  });
+
+  it('names an unknown type and negative marks', () => {
+    expectRejected(push({ ...docs[0], type: 'paused' }), '[0].newDocumentState.type');
+    expectRejected(push({ ...docs[0], marks: { sales: -1, orderEvents: 0, returns: 0 } }), '[0].newDocumentState.marks.sales');
   });
 });

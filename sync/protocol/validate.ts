@@ -3,7 +3,8 @@ import { MAX_CENTS } from '../../src/money.ts';
 import { type OrderEvent, verifyOrderEvent } from '../../src/order.ts';
 import { RETURN_REASONS, type CompletedReturn, verifyReturn } from '../../src/returns.ts';
 import { type CompletedSale, verifySale } from '../../src/sale.ts';
-import type { CollectionDocs, OrderEventDoc, PushCollection, ReturnDoc, SaleDoc } from './docs.ts';
+import { CASH_IN_REASONS, CASH_OUT_REASONS, DENOMINATIONS_CENTS, type ShiftEvent, verifyShiftEvent } from '../../src/shift.ts';
+import type { CollectionDocs, OrderEventDoc, PushCollection, ReturnDoc, SaleDoc, ShiftEventDoc } from './docs.ts';
 import { MAX_PUSH_ROWS } from './wire.ts';
 
 const cents = z.int().min(-MAX_CENTS).max(MAX_CENTS);
@@ -320,10 +321,88 @@ export function validateReturn(input: unknown): Validated<ReturnDoc> {
   return problems.length ? { ok: false, problems } : { ok: true, value };
 }
 
+// ---- shift events (src/shift.ts) -------------------------------------------------------------
+
+const marks = z.strictObject({ sales: z.int().min(0), orderEvents: z.int().min(0), returns: z.int().min(0) });
+/** A count of records in a shift. */
+const tally = z.int().min(0).max(100_000_000);
+const tenderTotals = z.strictObject({ inCents: nonNegCents, outCents: nonNegCents, netCents: cents });
+const iso = z.iso.datetime({ offset: true });
+const shiftReportSchema = z.strictObject({
+  kind: z.enum(['X', 'Z']),
+  shiftNo: text(1, 48),
+  storeId: locationId,
+  registerId: locationId,
+  openedAt: iso,
+  at: iso,
+  operators: z.array(text(1, 32)).max(1000),
+  floatCents: nonNegCents,
+  tenders: z.strictObject({ cash: tenderTotals, card: tenderTotals, storeCredit: tenderTotals }),
+  vat: z
+    .array(z.strictObject({ vat, rateBp: z.int().min(0).max(10_000), salesGrossCents: cents, returnsGrossCents: cents, netGrossCents: cents, vatCents: cents }))
+    .max(3),
+  sales: z.strictObject({ count: tally, totalCents: cents, roundingCents: cents }),
+  returns: z.strictObject({ count: tally, totalCents: cents, withoutReceipt: tally }),
+  orders: z.strictObject({
+    depositsCount: tally,
+    depositsCents: cents,
+    pickUpsCount: tally,
+    pickUpsCents: cents,
+    cancellationsCount: tally,
+    cancellationRefundsCents: cents,
+  }),
+  outOfAssortment: z.strictObject({ lines: tally, amountCents: cents }),
+  cashMoves: z.strictObject({ inCents: nonNegCents, outCents: nonNegCents, count: tally }),
+  records: z.strictObject({ sales: tally, orderEvents: tally, returns: tally, cashMoves: tally }),
+  expectedCashCents: cents,
+});
+const denomination = z.int().refine((d) => (DENOMINATIONS_CENTS as readonly number[]).includes(d), `must be a euro note or coin in cents (${DENOMINATIONS_CENTS.join(', ')})`);
+const shiftBase = {
+  id: text(1, 48),
+  shiftNo: text(1, 48),
+  storeId: locationId,
+  registerId: locationId,
+  seq: z.int().min(1),
+  createdAt: iso,
+  operatorId: text(1, 32),
+  _deleted: z.literal(false),
+};
+export const shiftEventDocSchema = z.discriminatedUnion('type', [
+  z.strictObject({ ...shiftBase, type: z.literal('opened'), floatCents: nonNegCents, marks }),
+  z.strictObject({
+    ...shiftBase,
+    type: z.literal('cash'),
+    direction: z.enum(['in', 'out']),
+    amountCents: nonNegCents,
+    reason: z.enum([...new Set([...CASH_IN_REASONS, ...CASH_OUT_REASONS])] as [string, ...string[]]),
+    note: text(0, 500),
+  }),
+  z.strictObject({
+    ...shiftBase,
+    type: z.literal('closed'),
+    marks,
+    counted: z.array(z.strictObject({ denominationCents: denomination, count: z.int().min(0).max(MAX_CENTS) })).max(DENOMINATIONS_CENTS.length),
+    countedCents: nonNegCents,
+    expectedCents: cents,
+    differenceCents: cents,
+    report: shiftReportSchema,
+  }),
+]);
+
+/** Shape and arithmetic of a pushed shift event: the schema, then the domain's own check (verifyShiftEvent). */
+export function validateShiftEvent(input: unknown): Validated<ShiftEventDoc> {
+  const parsed = shiftEventDocSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, problems: fromZod(parsed.error) };
+  const value = parsed.data as ShiftEventDoc;
+  const problems = verifyShiftEvent(value as ShiftEvent);
+  return problems.length ? { ok: false, problems: problems.map((p) => ({ field: p.path, reason: p.message })) } : { ok: true, value };
+}
+
 const validators: { [C in PushCollection]: (input: unknown) => Validated<CollectionDocs[C]> } = {
   sales: validateSale,
   orderEvents: validateOrderEvent,
   returns: validateReturn,
+  shiftEvents: validateShiftEvent,
 };
 
 export function validatePushRows<C extends PushCollection>(collection: C, body: unknown): Validated<CollectionDocs[C][]> {

@@ -69,6 +69,8 @@ export interface EnrolResponse {
   lastOrderSequence: number;
   /** Highest return sequence HQ has seen from this register (0 if none): return numbering continues above it. */
   lastReturnSequence: number;
+  /** Highest shift-event sequence HQ has seen from this register (0 if none; absent from an HQ before shifts). */
+  lastShiftSequence?: number;
   /** When the register token expires (ISO); renew before with POST /api/registers/renew. */
   expiresAt: string;
 }
