@@ -121,6 +121,64 @@ describe('the main process’s log', () => {
     expect(entry('print failed')).toContain('"reason":"cancelled"');
   });
 
+  it('prints silently on the receipt printer chosen in the configuration, else through the dialog', async () => {
+    const write = fake.handlers.get(BRIDGE_CHANNELS.writeConfig);
+    const read = fake.handlers.get(BRIDGE_CHANNELS.readConfig);
+    const print = fake.handlers.get(BRIDGE_CHANNELS.print);
+    const jobs: unknown[] = [];
+    const sender = { ...APP_FRAME, sender: { print: (o: unknown, cb: (ok: boolean, reason: string) => void) => (jobs.push(o), cb(true, '')) } };
+    const identity = { hqUrl: 'https://hq.kassa.nl', storeId: '1003', registerId: '02', registerToken: TOKEN };
+
+    write?.(APP_FRAME, { ...identity, printer: 'EPSON_TM_T20III' });
+    expect(read?.(APP_FRAME)).toMatchObject({ storeId: '1003', printer: 'EPSON_TM_T20III' });
+    expect(JSON.parse(readFileSync(join(fake.dir, 'userData', 'config.json'), 'utf8'))).not.toHaveProperty('printer');
+    expect(entries().filter((l) => l.includes(' config written')).at(-1)).toContain('"printer":"EPSON_TM_T20III"');
+    await expect(print?.(sender, { silent: true })).resolves.toEqual({ ok: true });
+    expect(jobs.at(-1)).toEqual({ silent: true, deviceName: 'EPSON_TM_T20III', printBackground: false, pageSize: { width: 80_000, height: 297_000 } });
+
+    write?.(APP_FRAME, identity);
+    expect(read?.(APP_FRAME)).not.toHaveProperty('printer');
+    await print?.(sender, { silent: true });
+    expect(jobs.at(-1)).toEqual({ silent: false, printBackground: false });
+    const before = readFileSync(join(fake.dir, 'userData', 'config.json'), 'utf8');
+    expect(() => write?.(APP_FRAME, { ...identity, storeId: '1004', printer: 'bad\u0000name' })).toThrow(/printer/);
+    expect(readFileSync(join(fake.dir, 'userData', 'config.json'), 'utf8')).toBe(before);
+  });
+
+  it('lists the printers and saves PDFs into Documents/Kassa, only for the register UI', async () => {
+    const list = fake.handlers.get(BRIDGE_CHANNELS.listPrinters);
+    const save = fake.handlers.get(BRIDGE_CHANNELS.savePdf);
+    const pdfCalls: unknown[] = [];
+    const sender = {
+      ...APP_FRAME,
+      sender: {
+        getPrintersAsync: async () => [
+          { name: 'Zebra', displayName: 'Zebra', description: '', options: {} },
+          { name: 'EPSON_TM_T20III', displayName: 'EPSON TM-T20III', description: '', options: { 'printer-is-default': 'true' } },
+        ],
+        printToPDF: async (o: unknown) => (pdfCalls.push(o), Buffer.from('%PDF-1.4 test')),
+      },
+    };
+    await expect(list?.(sender)).resolves.toEqual([
+      { name: 'EPSON_TM_T20III', displayName: 'EPSON TM-T20III', isDefault: true },
+      { name: 'Zebra', isDefault: false },
+    ]);
+    const first = (await save?.(sender, '../receipt-1001-02-000042')) as { ok: boolean; path: string };
+    expect(first).toEqual({ ok: true, path: join(fake.dir, 'documents', 'Kassa', 'receipt-1001-02-000042.pdf') });
+    expect(readFileSync(first.path, 'utf8')).toBe('%PDF-1.4 test');
+    expect(pdfCalls[0]).toMatchObject({ pageSize: { width: 3.1496, height: 11.6929 }, preferCSSPageSize: false });
+    await expect(save?.(sender, 'receipt-1001-02-000042')).resolves.toEqual({ ok: true, path: join(fake.dir, 'documents', 'Kassa', 'receipt-1001-02-000042-2.pdf') });
+    expect(entry('pdf saved')).toContain('receipt-1001-02-000042');
+
+    const failing = { ...APP_FRAME, sender: { printToPDF: async () => Promise.reject(new Error('renderer gone')) } };
+    await expect(save?.(failing, 'x')).resolves.toEqual({ ok: false, error: 'renderer gone' });
+    expect(entry('pdf not saved')).toContain('renderer gone');
+
+    const evil = { senderFrame: { url: 'https://evil.example/' }, sender: sender.sender };
+    await expect(Promise.resolve().then(() => list?.(evil))).rejects.toThrow(/refused/);
+    await expect(Promise.resolve().then(() => save?.(evil, 'x'))).rejects.toThrow(/refused/);
+  });
+
   it('records uncaught exceptions and unhandled rejections, redacted', () => {
     expect(added.map((a) => a.event).sort()).toEqual(['uncaughtExceptionMonitor', 'unhandledRejection']);
     for (const { event, listener } of added) {

@@ -1,7 +1,15 @@
 import { BrowserWindow, type IpcMainInvokeEvent, app, ipcMain, protocol, session } from 'electron';
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { BRIDGE_CHANNELS, type PrintOptions, type PrintResult, type RegisterConfig } from '../renderer/bridge/types.ts';
+import {
+  BRIDGE_CHANNELS,
+  type PrintOptions,
+  type PrintResult,
+  type Printer,
+  type RegisterConfig,
+  type SavePdfResult,
+} from '../renderer/bridge/types.ts';
 import { configPaths, readConfig, writeConfig } from './config.ts';
 import { type LogLevel, createLogger } from './log.ts';
 import {
@@ -16,10 +24,22 @@ import {
   resolveAppFile,
   windowOptions,
 } from './policy.ts';
+import {
+  freePath,
+  pdfFileName,
+  pdfFolder,
+  pdfOptions,
+  printJob,
+  printerChoice,
+  printerFile,
+  readPrinterChoice,
+  toPrinters,
+  writePrinterChoice,
+} from './printing.ts';
 
 // The Electron shell: it serves the built register UI from app://kassa, keeps the window locked
-// to it, and answers the bridge's four calls. Every decision lives in policy.ts and config.ts;
-// what happens is written to the log (log.ts) in the app's logs folder.
+// to it, and answers the bridge's six calls. Every decision lives in policy.ts, config.ts and
+// printing.ts; what happens is written to the log (log.ts) in the app's logs folder.
 
 // Built by electron/build.ts into dist-electron/; the UI is in dist/renderer beside it.
 const ROOT = join(__dirname, '..');
@@ -71,15 +91,29 @@ function currentConfig(): RegisterConfig {
   }
 }
 
+/** The receipt printer chosen on the Support screen (printer.json beside config.json; see printing.ts). */
+const chosenPrinter = (): string | undefined => readPrinterChoice(printerFile(app.getPath('userData')));
+
 function saveConfig(config: RegisterConfig): void {
+  const { printer: requestedPrinter, ...identity } = config;
+  let printer: string | undefined;
   try {
-    writeConfig(paths(), config);
+    // Both checked before either file is written.
+    printer = printerChoice(requestedPrinter);
+    writeConfig(paths(), identity);
+    writePrinterChoice(printerFile(app.getPath('userData')), printer);
   } catch (error) {
     log.error('config write failed', { error });
     throw error;
   }
   // Which fields were written, never their values (log.ts redacts tokens in any case).
-  log.info('config written', { hqUrl: config.hqUrl, storeId: config.storeId, registerId: config.registerId, enrolled: Boolean(config.registerToken) });
+  log.info('config written', {
+    hqUrl: config.hqUrl,
+    storeId: config.storeId,
+    registerId: config.registerId,
+    enrolled: Boolean(config.registerToken),
+    printer: printer ?? '(print dialog)',
+  });
 }
 
 function guard(event: IpcMainInvokeEvent, channel: string): void {
@@ -159,7 +193,8 @@ void app.whenReady().then(() => {
   });
   ipcMain.handle(BRIDGE_CHANNELS.readConfig, (event) => {
     guard(event, BRIDGE_CHANNELS.readConfig);
-    return currentConfig();
+    const printer = chosenPrinter();
+    return { ...currentConfig(), ...(printer ? { printer } : {}) };
   });
   ipcMain.handle(BRIDGE_CHANNELS.writeConfig, (event, config: RegisterConfig) => {
     guard(event, BRIDGE_CHANNELS.writeConfig);
@@ -167,14 +202,39 @@ void app.whenReady().then(() => {
   });
   ipcMain.handle(BRIDGE_CHANNELS.print, (event, options: PrintOptions) => {
     guard(event, BRIDGE_CHANNELS.print);
-    const silent = options.silent === true;
+    // Silent on the chosen receipt printer, else the system's print dialog (printing.ts decides).
+    const job = printJob(options, chosenPrinter());
+    const printer = job.deviceName ?? '(default)';
     return new Promise<PrintResult>((done) => {
-      event.sender.print({ silent, ...(options.deviceName ? { deviceName: options.deviceName } : {}), printBackground: false }, (ok, reason) => {
-        if (ok) log.info('printed', { silent, printer: options.deviceName ?? '(default)' });
-        else log.warn('print failed', { silent, printer: options.deviceName ?? '(default)', reason });
+      event.sender.print(job, (ok, reason) => {
+        if (ok) log.info('printed', { silent: job.silent, printer });
+        else log.warn('print failed', { silent: job.silent, printer, reason });
         done(ok ? { ok } : { ok, error: reason });
       });
     });
+  });
+  ipcMain.handle(BRIDGE_CHANNELS.listPrinters, async (event): Promise<Printer[]> => {
+    guard(event, BRIDGE_CHANNELS.listPrinters);
+    const printers = toPrinters(await event.sender.getPrintersAsync());
+    log.info('printers listed', { count: printers.length, default: printers.find((p) => p.isDefault)?.name ?? null });
+    return printers;
+  });
+  ipcMain.handle(BRIDGE_CHANNELS.savePdf, async (event, fileName: unknown): Promise<SavePdfResult> => {
+    guard(event, BRIDGE_CHANNELS.savePdf);
+    const name = pdfFileName(fileName);
+    try {
+      const data = await event.sender.printToPDF(pdfOptions());
+      const dir = pdfFolder(app.getPath('documents'));
+      await mkdir(dir, { recursive: true });
+      const path = freePath(dir, name, existsSync);
+      // 'wx': never over another file, whatever happened since freePath looked.
+      await writeFile(path, data, { flag: 'wx' });
+      log.info('pdf saved', { path, bytes: data.length });
+      return { ok: true, path };
+    } catch (error) {
+      log.warn('pdf not saved', { file: name, error });
+      return { ok: false, error: (error as Error).message };
+    }
   });
 
   createWindow();

@@ -1,4 +1,4 @@
-import type { KassaBridge, PrintOptions, PrintResult, RegisterConfig } from './types.ts';
+import type { KassaBridge, PrintOptions, PrintResult, Printer, RegisterConfig, SavePdfResult } from './types.ts';
 
 declare global {
   interface Window {
@@ -13,6 +13,10 @@ export interface Host {
   readConfig(): Promise<RegisterConfig>;
   writeConfig(config: RegisterConfig): Promise<void>;
   print(options: PrintOptions): Promise<PrintResult>;
+  /** The printers to choose the receipt printer from; none in a browser (its print dialog chooses). */
+  listPrinters(): Promise<Printer[]>;
+  /** The page as a PDF: Electron writes it on 80 mm paper into Documents/Kassa; a browser opens its print dialog, which offers "Save as PDF". */
+  savePdf(fileName: string): Promise<SavePdfResult>;
 }
 
 const LEGACY_KEY = 'kassa.register-config';
@@ -90,6 +94,18 @@ export const webHost: Host = {
     window.print();
     return { ok: true };
   },
+  async listPrinters() {
+    return [];
+  },
+  async savePdf(fileName) {
+    // The browser's dialog names the PDF after the page's title: the document's file name,
+    // until the dialog has closed.
+    const title = document.title;
+    window.addEventListener('afterprint', () => (document.title = title), { once: true });
+    document.title = fileName.replace(/\.pdf$/i, '');
+    window.print();
+    return { ok: true };
+  },
 };
 
 export function getHost(): Host {
@@ -101,5 +117,7 @@ export function getHost(): Host {
     readConfig: () => bridge.readConfig(),
     writeConfig: (c) => bridge.writeConfig(c),
     print: (o) => bridge.print(o),
+    listPrinters: () => bridge.listPrinters(),
+    savePdf: (name) => bridge.savePdf(name),
   };
 }

@@ -1,6 +1,7 @@
 import { type ReactNode, useEffect, useState } from 'react';
 import type { Diagnostics } from '../../sync/client/index.ts';
 import { getHost } from '../bridge/index.ts';
+import { PrinterChoice } from '../components/PrinterChoice.tsx';
 import { diagnosticsBundle, diagnosticsFileName, megabytes } from '../diagnostics.ts';
 import { dateTime } from '../format.ts';
 import { t } from '../i18n.ts';
@@ -148,6 +149,9 @@ export function Support() {
               </Row>
             </tbody>
           </table>
+
+          <h2 id="support-printer">{t.receiptPrinter}</h2>
+          <PrinterChoice labelledBy="support-printer" />
 
           <h2 id="support-sync">{t.supportSync}</h2>
           <table aria-labelledby="support-sync" className="facts">

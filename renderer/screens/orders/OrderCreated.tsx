@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
 import { type CreatedEvent, type OrderSettings, lineValue } from '../../../src/order.ts';
 import type { OrderView } from '../../../sync/client/index.ts';
-import { getHost } from '../../bridge/index.ts';
-import { dateTime, euro } from '../../format.ts';
+import { PrintedDocument } from '../../components/PrintedDocument.tsx';
+import { euro } from '../../format.ts';
 import { t } from '../../i18n.ts';
 import { useShortcuts } from '../../keys.ts';
 import { useNav, useSale, useSession } from '../../state.ts';
@@ -30,67 +30,56 @@ export function OrderCreated({ view, storeName }: { view: OrderView; storeName: 
   useShortcuts({ Escape: done });
 
   return (
-    <main className="panel narrow receipt-screen">
-      <article className="receipt" aria-label={t.orderConfirmation}>
-        <header>
-          <h1>{storeName}</h1>
-          <p>
-            Store {s.storeId} · Register {s.registerId}
-          </p>
-          <p>{t.customerOrder}</p>
-          <p className="order-no" data-testid="order-number">
-            {s.orderNo}
-          </p>
-          <p>{s.createdAt ? dateTime(s.createdAt) : ''}</p>
-        </header>
-        <CustomerBlock customer={s.customer} />
-        <table>
-          <tbody>
-            {s.lines.map((l) => (
-              <tr key={l.lineNo} data-testid={`order-line-${l.lineNo}`}>
-                <td>
-                  {l.quantity} × {l.name}
-                  <div className="fulfil-text">{fulfilmentText(l.fulfilment, places, settings)}</div>
-                  {l.fulfilment.mode === 'ship' && l.fulfilment.chargeCents > 0 && (
-                    <div className="fulfil-text">
-                      {t.deliveryCharge} {euro(l.fulfilment.chargeCents)}
-                    </div>
-                  )}
-                </td>
-                <td className="num">{euro(lineValue(l))}</td>
-              </tr>
-            ))}
-          </tbody>
-          <tfoot>
-            <tr className="grand">
-              <th scope="row">{t.orderTotal}</th>
-              <td className="num">{euro(s.lines.reduce((sum, l) => sum + lineValue(l), 0))}</td>
-            </tr>
-            <tr>
-              <th scope="row">{t.paidNow}</th>
-              <td className="num" data-testid="paid-now">
-                {euro(created?.payment?.dueCents ?? 0)}
+    <PrintedDocument
+      kind="order"
+      title={t.orderConfirmation}
+      storeName={storeName}
+      storeId={s.storeId}
+      registerId={s.registerId}
+      number={{ label: t.orderNumber, value: s.orderNo, testId: 'order-number', prominent: true }}
+      createdAt={s.createdAt}
+      operator={created?.operatorId}
+      footer={s.depositOverride && <p className="note">{t.overrideNote(s.depositOverride.managerId, s.depositOverride.reason)}</p>}
+      done={{ label: t.done, onClick: done, autoFocus: true }}
+    >
+      <CustomerBlock customer={s.customer} />
+      <table>
+        <tbody>
+          {s.lines.map((l) => (
+            <tr key={l.lineNo} data-testid={`order-line-${l.lineNo}`}>
+              <td>
+                {l.quantity} × {l.name}
+                <div className="fulfil-text">{fulfilmentText(l.fulfilment, places, settings)}</div>
+                {l.fulfilment.mode === 'ship' && l.fulfilment.chargeCents > 0 && (
+                  <div className="fulfil-text">
+                    {t.deliveryCharge} {euro(l.fulfilment.chargeCents)}
+                  </div>
+                )}
               </td>
+              <td className="num">{euro(lineValue(l))}</td>
             </tr>
-            {created?.payment && <PaymentRows payment={created.payment} />}
-            <tr className="grand">
-              <th scope="row">{t.balanceAtPickup}</th>
-              <td className="num" data-testid="balance-due">
-                {euro(s.balanceCents)}
-              </td>
-            </tr>
-          </tfoot>
-        </table>
-        {s.depositOverride && <p className="note">{t.overrideNote(s.depositOverride.managerId, s.depositOverride.reason)}</p>}
-      </article>
-      <div className="actions no-print">
-        <button type="button" onClick={() => void getHost().print({ silent: true })}>
-          {t.print}
-        </button>
-        <button type="button" className="primary" onClick={done} autoFocus>
-          {t.done}
-        </button>
-      </div>
-    </main>
+          ))}
+        </tbody>
+        <tfoot>
+          <tr className="grand">
+            <th scope="row">{t.orderTotal}</th>
+            <td className="num">{euro(s.lines.reduce((sum, l) => sum + lineValue(l), 0))}</td>
+          </tr>
+          <tr>
+            <th scope="row">{t.paidNow}</th>
+            <td className="num" data-testid="paid-now">
+              {euro(created?.payment?.dueCents ?? 0)}
+            </td>
+          </tr>
+          {created?.payment && <PaymentRows payment={created.payment} />}
+          <tr className="grand">
+            <th scope="row">{t.balanceAtPickup}</th>
+            <td className="num" data-testid="balance-due">
+              {euro(s.balanceCents)}
+            </td>
+          </tr>
+        </tfoot>
+      </table>
+    </PrintedDocument>
   );
 }

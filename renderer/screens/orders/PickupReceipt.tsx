@@ -1,7 +1,7 @@
 import { type PickedUpEvent, lineValue } from '../../../src/order.ts';
 import type { OrderView } from '../../../sync/client/index.ts';
-import { getHost } from '../../bridge/index.ts';
-import { dateTime, euro } from '../../format.ts';
+import { PrintedDocument } from '../../components/PrintedDocument.tsx';
+import { euro } from '../../format.ts';
 import { t } from '../../i18n.ts';
 import { useShortcuts } from '../../keys.ts';
 import { useNav } from '../../state.ts';
@@ -25,62 +25,53 @@ export function PickupReceipt({ view, eventId, storeName }: { view: OrderView; e
   const stillOpen = s.lines.filter((l) => l.status === 'open');
 
   return (
-    <main className="panel narrow receipt-screen">
-      <article className="receipt" aria-label={t.pickupReceipt}>
-        <header>
-          <h1>{storeName}</h1>
-          <p>
-            Store {event.storeId} · Register {event.registerId}
-          </p>
-          <p>{t.pickupReceipt}</p>
-          <p>
-            {t.orderNumber}: <strong data-testid="order-number">{s.orderNo}</strong>
-          </p>
-          <p>{dateTime(event.createdAt)}</p>
-          {s.customer && <p>{s.customer.name}</p>}
-        </header>
-        <table>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.line.lineNo}>
-                <td>
-                  {r.line.quantity} × {r.line.name}
-                </td>
-                <td className="num">{euro(r.value)}</td>
-              </tr>
-            ))}
-          </tbody>
-          <tfoot>
-            <tr className="grand">
-              <th scope="row">{t.handedOutNow}</th>
-              <td className="num">{euro(value)}</td>
-            </tr>
-            <tr>
-              <th scope="row">{t.heldBefore}</th>
-              <td className="num">{euro(value - balance)}</td>
-            </tr>
-            <tr className="grand">
-              <th scope="row">{t.balancePaid}</th>
-              <td className="num" data-testid="balance-paid">
-                {euro(balance)}
-              </td>
-            </tr>
-            {event.payment && <PaymentRows payment={event.payment} />}
-          </tfoot>
-        </table>
-        {stillOpen.length > 0 && <p className="note">{t.stillOpen(stillOpen.length, euro(s.balanceCents))}</p>}
-      </article>
-      <div className="actions no-print">
-        <button type="button" onClick={() => void getHost().print({ silent: true })}>
-          {t.print}
-        </button>
+    <PrintedDocument
+      kind="pickup"
+      title={t.pickupReceipt}
+      storeName={storeName}
+      storeId={event.storeId}
+      registerId={event.registerId}
+      number={{ label: t.orderNumber, value: s.orderNo, testId: 'order-number' }}
+      createdAt={event.createdAt}
+      operator={event.operatorId}
+      details={s.customer && <p>{s.customer.name}</p>}
+      footer={stillOpen.length > 0 && <p className="note">{t.stillOpen(stillOpen.length, euro(s.balanceCents))}</p>}
+      extraActions={
         <button type="button" onClick={backToOrder}>
           {t.backToOrder} <kbd>Esc</kbd>
         </button>
-        <button type="button" className="primary" onClick={() => go({ name: 'sale' })} autoFocus>
-          {t.done}
-        </button>
-      </div>
-    </main>
+      }
+      done={{ label: t.done, onClick: () => go({ name: 'sale' }), autoFocus: true }}
+    >
+      <table>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.line.lineNo}>
+              <td>
+                {r.line.quantity} × {r.line.name}
+              </td>
+              <td className="num">{euro(r.value)}</td>
+            </tr>
+          ))}
+        </tbody>
+        <tfoot>
+          <tr className="grand">
+            <th scope="row">{t.handedOutNow}</th>
+            <td className="num">{euro(value)}</td>
+          </tr>
+          <tr>
+            <th scope="row">{t.heldBefore}</th>
+            <td className="num">{euro(value - balance)}</td>
+          </tr>
+          <tr className="grand">
+            <th scope="row">{t.balancePaid}</th>
+            <td className="num" data-testid="balance-paid">
+              {euro(balance)}
+            </td>
+          </tr>
+          {event.payment && <PaymentRows payment={event.payment} />}
+        </tfoot>
+      </table>
+    </PrintedDocument>
   );
 }
