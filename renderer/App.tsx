@@ -3,8 +3,10 @@ import { openRegister } from '../sync/client/index.ts';
 import type { Enrolled, RegisterIdentity } from '../sync/client/index.ts';
 import { getHost } from './bridge/index.ts';
 import type { RegisterConfig } from './bridge/types.ts';
-import { t } from './i18n.ts';
+import { t, useLanguage } from './i18n.ts';
+import { useIdleLock } from './idle.ts';
 import { Enrol } from './screens/Enrol.tsx';
+import { EndOfDay } from './screens/EndOfDay.tsx';
 import { FirstSync } from './screens/FirstSync.tsx';
 import { NewOrder } from './screens/orders/NewOrder.tsx';
 import { OrderCreated } from './screens/orders/OrderCreated.tsx';
@@ -15,9 +17,13 @@ import { Receipt } from './screens/Receipt.tsx';
 import { ReturnReceipt } from './screens/returns/ReturnReceipt.tsx';
 import { Returns } from './screens/returns/Returns.tsx';
 import { Sell } from './screens/Sell.tsx';
+import { OpenShift } from './screens/shift/OpenShift.tsx';
+import { ShiftScreen } from './screens/shift/ShiftScreen.tsx';
+import { ZReport } from './screens/shift/ZReport.tsx';
+import { SignIn } from './screens/SignIn.tsx';
 import { StatusLine } from './screens/StatusLine.tsx';
 import { Support } from './screens/Support.tsx';
-import { useNav, useSale, useSession } from './state.ts';
+import { useNav, useOperator, useSale, useSession, useShift } from './state.ts';
 
 const host = getHost();
 
@@ -41,6 +47,16 @@ export function App() {
   const receipt = useSale((s) => s.receipt);
   const nav = useNav((s) => s.screen);
   const go = useNav((s) => s.go);
+  // Every screen reads `t` while it renders: a new language re-renders the whole register.
+  useLanguage((s) => s.language);
+  const { operator, locked, lock, signOut } = useOperator();
+  const { shift, refresh: refreshShift } = useShift();
+  useIdleLock(operator !== null && !locked, lock);
+
+  // The shift open at this register, read once the register is open (and after a sign-in).
+  useEffect(() => {
+    if (client && operator) void refreshShift(client);
+  }, [client, operator, refreshShift]);
 
   useEffect(() => {
     void host.readConfig().then(setConfig, (e: unknown) => setError(String(e)));
@@ -60,7 +76,7 @@ export function App() {
         c.subscribeReplica(useSession.getState().replicaChanged);
         setClient(c);
       } catch (e) {
-        setError(`The register's database could not be opened: ${(e as Error).message}`);
+        setError(t.databaseNotOpened((e as Error).message));
       }
     },
     [setClient, setStatus],
@@ -72,7 +88,7 @@ export function App() {
     if (!client) return;
     let live = true;
     void client.store().then((store) => {
-      if (live) setStoreName(store ? `${store.name}, ${store.town}` : `Store ${client.identity.storeId}`);
+      if (live) setStoreName(store ? `${store.name}, ${store.town}` : t.storeNo(client.identity.storeId));
     });
     return () => {
       live = false;
@@ -112,13 +128,24 @@ export function App() {
       </main>
     );
   } else if (!config) {
-    screen = <main className="panel narrow">Loading…</main>;
+    screen = <main className="panel narrow">{t.loading}</main>;
   } else if (!identityOf(config)) {
     screen = <Enrol preset={config} onEnrolled={(i) => void onEnrolled(i)} />;
   } else if (!client || !status) {
-    screen = <main className="panel narrow">Opening the register…</main>;
+    screen = <main className="panel narrow">{t.openingRegister}</main>;
   } else if (!status.firstSync.done) {
     screen = <FirstSync />;
+  } else if (!operator || locked) {
+    screen = <SignIn />;
+  } else if (shift === undefined) {
+    screen = <main className="panel narrow">{t.loading}</main>;
+  } else if (nav.name === 'zReport') {
+    screen = <ZReport closed={nav.closed} storeName={storeName} />;
+  } else if (nav.name === 'endOfDay') {
+    // Also without a shift open: the last Z report is made before the day closes.
+    screen = <EndOfDay />;
+  } else if (shift === null) {
+    screen = <OpenShift />;
   } else if (receipt) {
     screen = <Receipt sale={receipt} storeName={storeName} />;
   } else if (nav.name === 'newOrder') {
@@ -138,17 +165,30 @@ export function App() {
     screen = <ReturnReceipt ret={nav.ret} storeName={storeName} />;
   } else if (nav.name === 'support') {
     screen = <Support />;
+  } else if (nav.name === 'shift') {
+    screen = <ShiftScreen storeName={storeName} />;
   } else {
     screen = <Sell />;
   }
-  const onSaleScreen = Boolean(client && status?.firstSync.done && !error && !receipt && nav.name === 'sale');
+  const working = Boolean(client && status?.firstSync.done && !error && operator && !locked && shift);
+  const onSaleScreen = working && !receipt && nav.name === 'sale';
 
   return (
     <div className="app">
       <header className="topbar no-print">
         <strong>{t.appTitle}</strong>
         {client && <span>{storeName || client.identity.storeId}</span>}
-        {client && <span>Register {client.identity.registerId}</span>}
+        {client && <span>{t.registerNo(client.identity.registerId)}</span>}
+        {operator && !locked && (
+          <span data-testid="operator">
+            {operator.name} ({operator.operatorId})
+          </span>
+        )}
+        {onSaleScreen && (
+          <button type="button" className="topbar-btn" onClick={() => go({ name: 'shift' })}>
+            {t.shiftBtn} <kbd>F3</kbd>
+          </button>
+        )}
         {onSaleScreen && (
           <button type="button" className="topbar-btn" onClick={() => go({ name: 'orders' })}>
             {t.orders} <kbd>F6</kbd>
@@ -164,6 +204,22 @@ export function App() {
             {t.support}
           </button>
         )}
+        {(onSaleScreen || (working === false && operator && !locked && shift === null && nav.name !== 'zReport')) && operator?.role === 'manager' && (
+          <button type="button" className="topbar-btn next" onClick={() => go({ name: 'endOfDay' })}>
+            {t.endOfDay}
+          </button>
+        )}
+        {onSaleScreen && (
+          <button type="button" className="topbar-btn next" onClick={lock}>
+            {t.lock} <kbd>F4</kbd>
+          </button>
+        )}
+        {onSaleScreen && (
+          <button type="button" className="topbar-btn next" onClick={signOut}>
+            {t.signOut}
+          </button>
+        )}
+
       </header>
       {screen}
       <div className="no-print">

@@ -8,7 +8,7 @@ const diagnostics: Diagnostics = {
   replica: { databaseName: 'kassa-1001-01', documents: { products: 2000, sales: 3 } },
   sync: { online: true, offlineSince: null, lastSyncAt: '2026-11-25T13:01:00.000Z', waiting: 0, refused: 1, lastError: null, firstSyncDone: true },
   receiptKey: { keyId: 'k1', publicKeyAtHq: true, registeredAt: '2026-11-25T12:00:00.000Z' },
-  sequences: { sales: { last: 3, hqAtEnrolment: 0 }, orderEvents: { last: 0, hqAtEnrolment: 0 }, returns: { last: 0, hqAtEnrolment: 0 } },
+  sequences: { sales: { last: 3, hqAtEnrolment: 0 }, orderEvents: { last: 0, hqAtEnrolment: 0 }, returns: { last: 0, hqAtEnrolment: 0 }, shiftEvents: { last: 0, hqAtEnrolment: 0 } },
   storage: { usageBytes: 5_242_880, quotaBytes: 1_000_000_000 },
   problems: [{ id: 's1', kind: 'sales', status: 'refused', message: 'invalid: total', at: '2026-11-25T13:00:00.000Z' }],
 };

@@ -1,16 +1,26 @@
+import { formatDistance } from '../src/geo.ts';
 import { formatCents } from '../src/money.ts';
+import { locale } from './i18n.ts';
 
-export const LOCALE = 'nl-NL';
+// Everything here reads `locale` (a live binding into i18n.ts) at call time: a language switch
+// changes the next render's euros, times and numbers without reloading anything.
 
-export const euro = (cents: number): string => formatCents(cents, LOCALE);
+/** "€ 12,34" in Dutch, "€12.34" in English. */
+export const euro = (cents: number): string => formatCents(cents, locale);
+
+/** A count or other whole number with the locale's grouping: "1.234" / "1,234". */
+export const count = (n: number): string => n.toLocaleString(locale);
+
+/** "800 m", "4,2 km" in Dutch, "4.2 km" in English. */
+export const distance = (metres: number): string => formatDistance(metres, locale);
 
 export function clock(iso: string | null): string {
   if (!iso) return '—';
-  return new Date(iso).toLocaleTimeString(LOCALE, { hour: '2-digit', minute: '2-digit' });
+  return new Date(iso).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' });
 }
 
 export function dateTime(iso: string): string {
-  return new Date(iso).toLocaleString(LOCALE, { dateStyle: 'short', timeStyle: 'short' });
+  return new Date(iso).toLocaleString(locale, { dateStyle: 'short', timeStyle: 'short' });
 }
 
 /** "3 min", "2 h 5 min", "45 s". */

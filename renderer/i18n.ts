@@ -1,8 +1,12 @@
+import { create } from 'zustand';
+import { nl } from './i18n-nl.ts';
+
 /**
- * The register's words, in one place. English only for now; the Dutch/English switch is a
- * later issue (#7), which adds a Dutch table beside this one.
+ * The register's words, in one place: this English table, and the Dutch one beside it
+ * (`i18n-nl.ts`, typed as `Words` so a missing or misshapen entry fails the type-check).
+ * Components read `t.key` while they render; `setLanguage` swaps the table.
  */
-export const t = {
+const en = {
   appTitle: 'Kassa',
   setupTitle: 'Set up this register',
   setupIntro: 'Choose the store and register this machine is, and paste the enrolment token IT gave you (HQ prints it when it starts).',
@@ -376,4 +380,235 @@ export const t = {
   exporting: 'Exporting…',
   exported: (file: string) => `Saved ${file}.`,
   exportFailed: (message: string) => `Diagnostics could not be exported: ${message}`,
+  storeRegister: (store: string, register: string) => `Store ${store} · Register ${register}`,
+  saveAsPdf: 'Save as PDF',
+  printFailed: (reason: string) => `Not printed: ${reason}`,
+  pdfSaved: (path: string) => `Saved as PDF: ${path}`,
+  pdfFailed: (reason: string) => `Not saved as PDF: ${reason}`,
+  receiptPrinter: 'Receipt printer',
+  receiptPrinterIntro: 'Receipts, order confirmations, pick-up and return receipts print on this printer without a dialog. With none chosen, the print dialog opens.',
+  printerNone: 'None: open the print dialog',
+  printerDefault: (name: string) => `${name} (default)`,
+  printerNotFound: (name: string) => `${name} (not found now)`,
+  printersNone: 'No printers found on this computer.',
+  printersFailed: (message: string) => `The printers could not be listed: ${message}`,
+  printerSaved: (name: string | null) => (name ? `Documents now print on ${name}.` : 'Documents now open the print dialog.'),
+  printerSaveFailed: (message: string) => `The printer could not be saved: ${message}`,
+  printersInBrowser: 'In a web browser, documents print through the browser’s print dialog, which can also save them as PDF. A receipt printer is chosen in the desktop app.',
+  // ---- operators and shifts -------------------------------------------------------------------
+  signInTitle: 'Sign in',
+  signInIntro: 'Enter your operator number and PIN.',
+  operatorId: 'Operator number',
+  pin: 'PIN',
+  signIn: 'Sign in',
+  signOut: 'Sign out',
+  signInWrong: 'Operator number or PIN is wrong.',
+  pinLockedOut: (seconds: number) => `Too many wrong PINs: try again in ${seconds} s.`,
+  lockedTitle: 'Register locked',
+  lockedIntro: (name: string) => `${name} is signed in. Enter your PIN to go on, or sign out so someone else can sign in.`,
+  unlock: 'Unlock',
+  lock: 'Lock',
+  registerNo: (id: string) => `Register ${id}`,
+  shiftBtn: 'Shift',
+  openShiftTitle: 'Open a shift',
+  openShiftIntro: (name: string) => `${name}, count the starting float into the drawer. Selling starts once the shift is open.`,
+  openShift: 'Open shift',
+  floatAmount: 'Starting float',
+  notAnAmount: 'Not an amount, e.g. 150,00',
+  shiftTitle: 'Shift',
+  shiftOpenedAt: 'Opened',
+  operators: 'Operators',
+  xReport: 'X report',
+  zReport: 'Z report',
+  perTender: 'Per tender',
+  perVatRate: 'Per VAT rate',
+  takenIn: 'In',
+  givenBack: 'Out',
+  net: 'Net',
+  salesCol: 'Sales',
+  returnsCol: 'Returns',
+  storeCreditTender: 'Store credit',
+  shiftTotals: 'Shift totals',
+  salesCount: (n: number) => `Sales (${n})`,
+  cashRoundingTotal: 'Cash rounding',
+  returnsCount: (n: number, blind: number) => `Returns (${n}${blind ? `, ${blind} without receipt` : ''})`,
+  orderDeposits: (n: number) => `Order payments and deposits (${n})`,
+  orderPickUps: (n: number) => `Order pick-ups (${n})`,
+  orderCancellations: (n: number) => `Order cancellations refunded (${n})`,
+  outOfAssortmentLines: (n: number) => `Out-of-assortment lines (${n})`,
+  cashInTotal: 'Cash in',
+  cashOutTotal: 'Cash out',
+  recordsInShift: 'Records',
+  expectedCash: 'Cash expected in the drawer',
+  cashMoves: 'Cash in and out',
+  cashIn: 'Cash in',
+  cashOut: 'Cash out',
+  cashReason: 'Reason',
+  cashReasons: {
+    float_top_up: 'Float top-up',
+    change_from_bank: 'Change from the bank',
+    safe_drop: 'Safe drop',
+    bank_deposit: 'Bank deposit',
+    petty_cash: 'Petty cash',
+    other: 'Other (say what)',
+  },
+  note: 'Note',
+  closeShift: 'Close shift',
+  countIntro: 'Count the cash in the drawer per note and coin.',
+  denomination: 'Note or coin',
+  count: 'Count',
+  countOf: (denomination: string) => `Count of ${denomination}`,
+  countedCash: 'Cash counted',
+  difference: 'Difference',
+  cashShort: '(short)',
+  cashOver: '(over)',
+  closeShiftAndZ: 'Close shift and make Z report',
+  // ---- end of day ------------------------------------------------------------------------------
+  endOfDay: 'End of day',
+  endOfDayIntro: 'Sends everything this register made to HQ, fetches everything new, and checks with HQ that every record arrived.',
+  managersOnly: 'Only a manager can run the end of day. Sign in as a manager.',
+  syncing: 'Syncing…',
+  syncAgain: 'Sync and check again',
+  endOfDayPhase: { sending: 'Sending and fetching', checking: 'Checking with HQ', done: 'Done' },
+  recordsConfirmed: (done: number, total: number) => `${done} of ${total} records answered by HQ`,
+  checklist: 'Checklist',
+  recordsSent: 'Records sent and confirmed by HQ',
+  hqNotReached: (message: string) => `HQ could not be reached: ${message}`,
+  recordKind: 'Records',
+  madeHere: 'Made here',
+  atHq: 'At HQ',
+  refusedCol: 'Refused',
+  notYetAtHqCol: 'Not yet at HQ',
+  recordKinds: { sales: 'Sales', orderEvents: 'Order events', returns: 'Returns', shiftEvents: 'Shift events' },
+  refusedByHq: (n: number) => (n === 0 ? 'Nothing refused by HQ' : `${n} refused by HQ`),
+  refusedAdvice: 'A refused record stays on this register with HQ’s reason. Export the diagnostics (Support) and send them to IT.',
+  shiftStillOpen: 'The shift is still open: close it (Z report) first.',
+  shiftClosed: 'Shift closed (Z report made)',
+  goToShift: 'Go to the shift',
+  openExceptions: (n: number) => (n === 0 ? 'No open exceptions' : `${n} open exceptions to look at`),
+  exceptionAdvice: (kind: string) =>
+    ({
+      cancelled_after_handout: 'Goods left and money was refunded: contact the customer about the refund.',
+      handed_out_twice: 'Goods left twice: check with the other store which customer took them.',
+      cancelled_twice: 'Refunded twice: contact the customer about the second refund.',
+      money_for_closed_line: 'Money was taken for a closed line: refund the customer.',
+      overpaid: 'The customer paid too much: refund the excess.',
+      balance_differs: 'A pick-up took another balance than the line held: settle the difference with the customer.',
+      refund_differs: 'A cancellation refunded another amount than the line held: settle the difference.',
+      cash_difference: 'The drawer did not match the count: check the count and the safe drops, and note the reason.',
+      double_return: 'More came back than was sold: check both returns and the refunds paid.',
+      return_review: 'A return without a receipt: check the goods and the reason.',
+    })[kind] ?? 'Look at it with HQ.',
+  exceptionsDoNotBlock: 'Exceptions and alerts do not stop the day; they stay open at HQ until resolved.',
+  cannotMarkDone: 'The day cannot be marked done yet:',
+  blocker: {
+    hqUnreachable: 'HQ cannot be reached, so it cannot confirm the records.',
+    unsent: 'records of this register have not reached HQ.',
+    shiftOpen: 'the shift is still open.',
+  },
+  markDayDone: 'Mark day done',
+  dayDoneAt: (at: string, by: string) => `Day marked done at ${at} by ${by}.`,
+  databaseNotOpened: (message: string) => `The register's database could not be opened: ${message}`,
+  storeNo: (id: string) => `Store ${id}`,
+  openingRegister: 'Opening the register…',
+  netCol: 'Net',
+  grossCol: 'Gross',
+  hqNotYetReachable: 'HQ cannot be reached yet; the register keeps trying.',
 } as const;
+
+/** A table's shape with its words widened to `string`: what every language must provide. */
+type Widen<T> = T extends string
+  ? string
+  : T extends (...args: infer A) => infer R
+    ? (...args: A) => Widen<R>
+    : T extends object
+      ? { readonly [K in keyof T]: Widen<T[K]> }
+      : T;
+export type Words = Widen<typeof en>;
+
+export type Language = 'nl' | 'en';
+export const LANGUAGES: Record<Language, { words: Words; locale: string; name: string }> = {
+  nl: { words: nl, locale: 'nl-NL', name: 'Nederlands' },
+  en: { words: en, locale: 'en-GB', name: 'English' },
+};
+
+/** The words of the language in use. A live binding: it changes with `setLanguage`. */
+export let t: Words = en;
+/** The locale numbers, dates and euros are formatted in. A live binding, like `t`. */
+export let locale = LANGUAGES.en.locale;
+/** The language in use. */
+export let language: Language = 'en';
+
+/**
+ * Swaps the words and the locale. Components that already rendered keep their text until they
+ * render again: the app switches through `useLanguage`, whose change re-renders subscribers.
+ */
+export function setLanguage(next: Language): void {
+  t = LANGUAGES[next].words;
+  locale = LANGUAGES[next].locale;
+  language = next;
+  if (typeof document !== 'undefined') document.documentElement.lang = next;
+}
+
+// ---- the cashier's choice, kept on this machine ---------------------------------------------------
+
+/** The demo chain is Dutch: a register that was never switched speaks Dutch. */
+export const DEFAULT_LANGUAGE: Language = 'nl';
+/** Where the choice is kept (`localStorage`). */
+export const LANGUAGE_STORAGE_KEY = 'kassa.language';
+
+/** The part of `Storage` the choice needs: injectable, so tests run without a browser. */
+export type LanguageStorage = Pick<Storage, 'getItem' | 'setItem'>;
+
+export function isLanguage(value: unknown): value is Language {
+  return typeof value === 'string' && Object.hasOwn(LANGUAGES, value);
+}
+
+/** The browser's `localStorage`, or null where there is none (Node) or it is blocked. */
+function browserStorage(): LanguageStorage | null {
+  try {
+    return typeof localStorage === 'undefined' ? null : localStorage;
+  } catch {
+    return null;
+  }
+}
+
+/** The stored choice, or null when there is none or it is not a language this build knows. */
+export function storedLanguage(storage: LanguageStorage | null): Language | null {
+  try {
+    const value = storage?.getItem(LANGUAGE_STORAGE_KEY) ?? null;
+    return isLanguage(value) ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+export interface LanguageState {
+  language: Language;
+  /** Switches `t` and `locale`, keeps the choice, and re-renders every subscriber. */
+  setLanguage(language: Language): void;
+}
+
+/**
+ * A language store over `storage`. Creating it applies the initial language at once (the stored
+ * choice, else Dutch), so `t` and `locale` are right before anything renders.
+ */
+export function createLanguageStore(storage: LanguageStorage | null) {
+  const initial = storedLanguage(storage) ?? DEFAULT_LANGUAGE;
+  setLanguage(initial);
+  return create<LanguageState>((set) => ({
+    language: initial,
+    setLanguage: (next) => {
+      setLanguage(next);
+      try {
+        storage?.setItem(LANGUAGE_STORAGE_KEY, next);
+      } catch {
+        // Storage full or blocked: the choice lasts until the register reloads.
+      }
+      set({ language: next });
+    },
+  }));
+}
+
+/** The language the register speaks: `useLanguage((s) => s.language)` re-renders on a switch. */
+export const useLanguage = createLanguageStore(browserStorage());

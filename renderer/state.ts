@@ -3,8 +3,9 @@ import { type Cart, type SellableProduct, addToCart, emptyCart, removeLine, setQ
 import type { Address, Customer, Fulfilment } from '../src/order.ts';
 import type { CompletedReturn, ReturnReason } from '../src/returns.ts';
 import type { CompletedSale } from '../src/sale.ts';
+import type { ShiftClosed } from '../src/shift.ts';
 import type { VatClass } from '../src/vat.ts';
-import type { OrderView, RegisterClient, ReturnSource, SyncStatus } from '../sync/client/index.ts';
+import type { OperatorSession, OrderView, RegisterClient, ReturnSource, ShiftView, SyncStatus } from '../sync/client/index.ts';
 
 /** The register's session: which client is open, and what screen the cashier is on. */
 interface SessionState {
@@ -24,6 +25,48 @@ export const useSession = create<SessionState>((set) => ({
   setStatus: (status) => set({ status }),
   replicaVersion: 0,
   replicaChanged: () => set((s) => ({ replicaVersion: s.replicaVersion + 1 })),
+}));
+
+/**
+ * Who works the register: the operator signed in (their id goes on every record), and whether
+ * the register is locked (idle too long, or locked by hand) — the sale stays as it was.
+ */
+interface OperatorState {
+  operator: OperatorSession | null;
+  locked: boolean;
+  signedIn(operator: OperatorSession): void;
+  lock(): void;
+  signOut(): void;
+}
+
+export const useOperator = create<OperatorState>((set, get) => ({
+  operator: null,
+  locked: false,
+  signedIn: (operator) => set({ operator, locked: false }),
+  lock: () => {
+    if (get().operator) set({ locked: true });
+  },
+  signOut: () => set({ operator: null, locked: false }),
+}));
+
+/** The signed-in operator's id, for the records this register makes. */
+export function operatorId(): string {
+  const op = useOperator.getState().operator;
+  if (!op) throw new Error('No operator is signed in');
+  return op.operatorId;
+}
+
+/** The shift open at this register (undefined: not read yet; null: none open). */
+interface ShiftState {
+  shift: ShiftView | null | undefined;
+  setShift(shift: ShiftView | null): void;
+  refresh(client: RegisterClient): Promise<void>;
+}
+
+export const useShift = create<ShiftState>((set) => ({
+  shift: undefined,
+  setShift: (shift) => set({ shift }),
+  refresh: async (client) => set({ shift: await client.shift() }),
 }));
 
 type Payment = null | { kind: 'cash' } | { kind: 'card' };
@@ -85,7 +128,13 @@ export type Screen =
   /** The receipt of the return just completed (printable). */
   | { name: 'returnReceipt'; ret: CompletedReturn }
   /** For IT: identity, replica, sync state, and the diagnostics export. */
-  | { name: 'support' };
+  | { name: 'support' }
+  /** The open shift: X report, cash in and out, closing with the count. */
+  | { name: 'shift' }
+  /** The Z report of a shift just closed (printable). */
+  | { name: 'zReport'; closed: ShiftClosed }
+  /** The manager's end-of-day sync and checklist. */
+  | { name: 'endOfDay' };
 
 interface NavState {
   screen: Screen;

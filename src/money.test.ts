@@ -85,6 +85,12 @@ describe('formatCents: amounts for people', () => {
     expect(formatCents(123456, 'en-US')).toBe('€1,234.56');
   });
 
+  it('formats British English (the register in English) the same way', () => {
+    expect(formatCents(1234, 'en-GB')).toBe('€12.34');
+    expect(formatCents(123456, 'en-GB')).toBe('€1,234.56');
+    expect(formatCents(-5, 'en-GB')).toBe('-€0.05');
+  });
+
   it('refuses what is not cents', () => {
     expect(() => formatCents(12.5)).toThrow(MoneyError);
     expect(() => formatCents(MAX_CENTS + 1)).toThrow(MoneyError);

@@ -9,9 +9,9 @@ export function VatTable({ vat }: { vat: readonly VatLine[] }) {
       <thead>
         <tr>
           <th scope="col">{t.vat}</th>
-          <th scope="col">Net</th>
+          <th scope="col">{t.netCol}</th>
           <th scope="col">{t.vat}</th>
-          <th scope="col">Gross</th>
+          <th scope="col">{t.grossCol}</th>
         </tr>
       </thead>
       <tbody>

@@ -1,8 +1,7 @@
 import { useEffect, useState } from 'react';
 import { createPortal } from 'react-dom';
-import { formatDistance } from '../../src/geo.ts';
 import type { Availability, ProductHit } from '../../sync/client/index.ts';
-import { clock, duration } from '../format.ts';
+import { clock, distance, duration } from '../format.ts';
 import { t } from '../i18n.ts';
 import { useSession } from '../state.ts';
 
@@ -66,7 +65,7 @@ export function AvailabilityDialog({ product, onClose }: { product: ProductHit; 
                   {r.here && <span className="badge">{t.thisStore}</span>}
                   {r.kind === 'warehouse' && <span className="muted"> ({t.warehouse})</span>}
                 </th>
-                <td className="num">{r.here || r.distanceMetres === null ? '' : formatDistance(r.distanceMetres)}</td>
+                <td className="num">{r.here || r.distanceMetres === null ? '' : distance(r.distanceMetres)}</td>
                 <td className="num">{r.onHand ?? '—'}</td>
                 <td className="num">{r.reserved ?? '—'}</td>
                 <td className="num">{r.available ?? '—'}</td>

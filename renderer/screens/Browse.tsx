@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { CategoryNode, ProductHit, SearchScope } from '../../sync/client/index.ts';
-import { t } from '../i18n.ts';
+import { locale, t } from '../i18n.ts';
 import { useSession } from '../state.ts';
 import { ProductButton } from './ProductButton.tsx';
 
@@ -61,7 +61,7 @@ export function Browse({ scope, onAdd }: { scope: SearchScope; onAdd(p: ProductH
           {children.map((c) => (
             <li key={c.path}>
               <button type="button" onClick={() => open(c.path)} aria-label={`${c.name} (${c.count})`}>
-                {c.name} <span className="muted">{c.count.toLocaleString('nl-NL')}</span>
+                {c.name} <span className="muted">{c.count.toLocaleString(locale)}</span>
               </button>
             </li>
           ))}
@@ -81,7 +81,7 @@ export function Browse({ scope, onAdd }: { scope: SearchScope; onAdd(p: ProductH
               {t.previousPage}
             </button>
             <span className="muted">
-              {page.total === 0 ? 0 : offset + 1}–{Math.min(offset + PAGE, page.total)} {t.of} {page.total.toLocaleString('nl-NL')}
+              {page.total === 0 ? 0 : offset + 1}–{Math.min(offset + PAGE, page.total)} {t.of} {page.total.toLocaleString(locale)}
             </span>
             <button type="button" disabled={offset + PAGE >= page.total} onClick={() => setOffset(offset + PAGE)}>
               {t.nextPage}

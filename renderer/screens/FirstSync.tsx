@@ -1,5 +1,5 @@
 import { useSession } from '../state.ts';
-import { t } from '../i18n.ts';
+import { locale, t } from '../i18n.ts';
 
 export function FirstSync() {
   const status = useSession((s) => s.status);
@@ -18,9 +18,9 @@ export function FirstSync() {
         max={total ?? undefined}
       />
       <p>
-        {t.productsReceived}: {received.toLocaleString('nl-NL')} / {total === null ? '…' : total.toLocaleString('nl-NL')}
+        {t.productsReceived}: {received.toLocaleString(locale)} / {total === null ? '…' : total.toLocaleString(locale)}
       </p>
-      {status && !status.online && <p className="warn">HQ cannot be reached yet; the register keeps trying.</p>}
+      {status && !status.online && <p className="warn">{t.hqNotYetReachable}</p>}
     </main>
   );
 }

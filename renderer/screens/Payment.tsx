@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { TenderInput } from '../../src/sale.ts';
 import { TenderForm } from '../components/TenderForm.tsx';
 import { t } from '../i18n.ts';
-import { useSale, useSession } from '../state.ts';
+import { operatorId, useSale, useSession } from '../state.ts';
 
 /** Cash (rounded to 5 cents, change due) or a card payment confirmed from the external terminal. */
 export function Payment({ kind, totalCents }: { kind: 'cash' | 'card'; totalCents: number }) {
@@ -24,7 +24,7 @@ export function Payment({ kind, totalCents }: { kind: 'cash' | 'card'; totalCent
     setBusy(true);
     setError(null);
     try {
-      completed(await client.completeSale(cart, tenders, 'cashier'));
+      completed(await client.completeSale(cart, tenders, operatorId()));
     } catch (e) {
       setError((e as Error).message);
       setBusy(false);

@@ -4,7 +4,7 @@ import { vatLabel } from '../../src/vat.ts';
 import { type ProductHit, SEARCH_SCOPES, type SearchScope } from '../../sync/client/index.ts';
 import { euro } from '../format.ts';
 import { t } from '../i18n.ts';
-import { useNav, useReturn, useSale, useSession } from '../state.ts';
+import { useNav, useOperator, useReturn, useSale, useSession } from '../state.ts';
 import { Browse } from './Browse.tsx';
 import { Payment } from './Payment.tsx';
 import { ProductButton } from './ProductButton.tsx';
@@ -90,6 +90,14 @@ export function Sell() {
         if (payment) return;
         if (e.key === 'F6') go({ name: 'orders' });
         else if (canOrder) go({ name: 'newOrder' });
+        return;
+      }
+      // The shift (X report, cash in and out, closing) and locking the register (not while paying).
+      if (e.key === 'F3' || e.key === 'F4') {
+        e.preventDefault();
+        if (payment) return;
+        if (e.key === 'F3') go({ name: 'shift' });
+        else useOperator.getState().lock();
         return;
       }
       // A return (not while paying).

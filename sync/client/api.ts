@@ -1,9 +1,12 @@
 import type { Cart } from '../../src/cart.ts';
+import type { Cents } from '../../src/money.ts';
 import type { ChainLink } from '../../src/chain.ts';
 import type { Customer, DepositOverride, NewOrderLine, OrderSettings, OrderState } from '../../src/order.ts';
 import type { Approval as ReturnApproval, CompletedReturn, RefundTender, ReturnInputLine, ReturnOrigin, ReturnableLine } from '../../src/returns.ts';
 import type { CompletedSale, Tender, TenderInput } from '../../src/sale.ts';
-import type { ProductDoc, StoreDoc } from '../protocol/docs.ts';
+import type { CashCountLine, CashInReason, CashOutReason, ShiftClosed, ShiftEvent, ShiftOpened, ShiftReport } from '../../src/shift.ts';
+import type { ProductDoc, PushCollection, StoreDoc } from '../protocol/docs.ts';
+import type { CollectionHolding, HoldingsAlert, HoldingsOrderException } from '../protocol/holdings.ts';
 import type { CategoryNode } from './search-index.ts';
 
 /**
@@ -151,6 +154,35 @@ export interface RegisterClient {
     input: { source: ReturnSource | null; lines: ReturnInputLine[]; refunds: RefundTender[]; approval: ReturnApproval | null },
     operatorId: string,
   ): Promise<CompletedReturn>;
+  // ---- operators and shifts (src/shift.ts) -----------------------------------------------------
+  /**
+   * Checks an operator's id and PIN against the replica (offline too). Throws a SignInError a
+   * cashier can read: wrong id or PIN (the same message for both), or locked out for a while
+   * after 5 wrong PINs in a row for that id (30 s, doubling).
+   */
+  signIn(operatorId: string, pin: string): Promise<OperatorSession>;
+  /** The shift open at this register, its events and its X report; null when none is open. */
+  shift(): Promise<ShiftView | null>;
+  /** Opens a shift with its starting float; throws when one is open already. */
+  openShift(floatCents: Cents, operatorId: string): Promise<ShiftView>;
+  /** Cash into or out of the drawer (float top-up, safe drop, …) with a reason. */
+  moveCash(move: { direction: 'in' | 'out'; amountCents: Cents; reason: CashInReason | CashOutReason; note: string }, operatorId: string): Promise<ShiftView>;
+  /** Closes the open shift with the cash counted per denomination: the Z report. */
+  closeShift(counted: readonly CashCountLine[], operatorId: string): Promise<ShiftClosed>;
+  /** This register's closed shifts (with their Z reports), newest first. */
+  closedShifts(limit?: number): Promise<ShiftClosed[]>;
+  // ---- end of day --------------------------------------------------------------------------------
+  /**
+   * The manager's end-of-day sync: pushes and pulls everything (progress reported while it runs),
+   * then compares what HQ holds of this register with what it made, and lists what HQ refused,
+   * the store's open alerts and order exceptions. Never throws for HQ being unreachable: the
+   * check says so.
+   */
+  endOfDay(onProgress?: (progress: EndOfDayProgress) => void): Promise<EndOfDayCheck>;
+  /** Marks the day done after checking again; throws DayNotDoneError (with the check) when something blocks it. */
+  markDayDone(operatorId: string): Promise<DayDone>;
+  /** When the day was last marked done here, by whom. */
+  lastDayDone(): Promise<DayDone | null>;
   /** The signed code for a sale's receipt (the QR code), or null while this register has no key yet. */
   receiptCode(sale: CompletedSale): Promise<string | null>;
   /** Try to reach HQ now (pull everything, push everything). */
@@ -212,6 +244,7 @@ export interface Diagnostics {
     sales: { last: number; hqAtEnrolment: number };
     orderEvents: { last: number; hqAtEnrolment: number };
     returns: { last: number; hqAtEnrolment: number };
+    shiftEvents: { last: number; hqAtEnrolment: number };
   };
   /** navigator.storage.estimate(), or null where the browser has none. */
   storage: { usageBytes: number | null; quotaBytes: number | null } | null;
@@ -247,6 +280,62 @@ export interface OrderView {
 }
 
 /** A manager who approved something at this register (PIN checked against the replica). */
+export interface EndOfDayProgress {
+  phase: 'sending' | 'checking' | 'done';
+  /** Records HQ has answered, of `total` made here. */
+  done: number;
+  total: number;
+}
+
+/** The end-of-day checklist. */
+export interface EndOfDayCheck {
+  at: string;
+  /** HQ's clock when it answered; null when it could not be reached. */
+  hqAt: string | null;
+  hqError: string | null;
+  /** Per pushed collection: what the register made, what HQ holds, what HQ refused, how many have not reached HQ. */
+  collections: {
+    kind: PushCollection;
+    local: CollectionHolding;
+    hq: CollectionHolding | null;
+    refused: number;
+    /** null: unknown (HQ not reached). */
+    unsent: number | null;
+    confirmed: boolean;
+  }[];
+  unsent: number;
+  /** Records HQ refused (with its reason) or answered with a conflict. */
+  refused: { id: string; kind: PushCollection; status: 'refused' | 'conflict'; message: string; at: string }[];
+  alerts: HoldingsAlert[];
+  openAlerts: number;
+  orderExceptions: HoldingsOrderException[];
+  shiftOpen: boolean;
+  /** Why the day cannot be marked done yet (empty: it can). */
+  blockers: ('hqUnreachable' | 'unsent' | 'shiftOpen')[];
+}
+
+export interface DayDone {
+  at: string;
+  operatorId: string;
+  /** Records made here at that moment, per collection (all confirmed by HQ). */
+  counts: Record<PushCollection, number>;
+}
+
+/** The operator signed in at the register. */
+export interface OperatorSession {
+  operatorId: string;
+  name: string;
+  role: 'cashier' | 'manager';
+  signedInAt: string;
+}
+
+/** The open shift: its opening, its events so far, and the X report as of now. */
+export interface ShiftView {
+  opened: ShiftOpened;
+  events: ShiftEvent[];
+  report: ShiftReport;
+}
+
 export interface Approval {
   managerId: string;
   name: string;
@@ -287,6 +376,8 @@ export interface Enrolled extends RegisterIdentity {
   lastOrderSequence: number;
   /** The highest return sequence HQ holds of this register: return numbers continue above it. */
   lastReturnSequence: number;
+  /** The highest shift-event sequence HQ holds of this register: shift numbers continue above it. */
+  lastShiftSequence: number;
   /** When the register token expires (ISO). */
   expiresAt: string;
 }

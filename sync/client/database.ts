@@ -13,6 +13,7 @@ import { RxDBLocalDocumentsPlugin } from 'rxdb/plugins/local-documents';
 import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
 import { seal } from '../../src/chain.ts';
 import type { OrderEvent } from '../../src/order.ts';
+import type { ShiftEvent } from '../../src/shift.ts';
 import type { AssortmentDoc, OperatorDoc, OrderDoc, ProductDoc, ReturnDoc, SaleDoc, SettingsDoc, StockDoc, StoreDoc } from '../protocol/docs.ts';
 import {
   type AckDoc,
@@ -25,6 +26,7 @@ import {
   returnSchema,
   saleSchema,
   settingsSchema,
+  shiftEventSchema,
   stockSchema,
   storeSchema,
 } from './schemas.ts';
@@ -51,6 +53,8 @@ export interface RegisterCollections {
   operators: RxCollection<Doc<OperatorDoc>>;
   /** Returns: this register's own (pushed) and HQ's taken at or bought at this store (pulled). */
   returns: RxCollection<Doc<ReturnDoc>>;
+  /** Shift events made at this register: opened, cash in/out, closed with the Z report (pushed). */
+  shiftEvents: RxCollection<ShiftEvent>;
 }
 
 export type RegisterDatabase = RxDatabase<RegisterCollections>;
@@ -80,6 +84,7 @@ export const MIGRATIONS: Record<keyof RegisterCollections, MigrationStrategies> 
   settings: {},
   operators: {},
   returns: {},
+  shiftEvents: {},
 };
 
 export function databaseName(storeId: string, registerId: string): string {
@@ -112,6 +117,7 @@ export async function openRegisterDatabase(name: string, storage?: RxStorage<unk
     settings: { schema: settingsSchema, migrationStrategies: MIGRATIONS.settings },
     operators: { schema: operatorSchema, migrationStrategies: MIGRATIONS.operators },
     returns: { schema: returnSchema, migrationStrategies: MIGRATIONS.returns },
+    shiftEvents: { schema: shiftEventSchema, migrationStrategies: MIGRATIONS.shiftEvents },
   });
   return db;
 }

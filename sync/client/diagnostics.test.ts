@@ -49,7 +49,7 @@ describe('diagnostics', () => {
     expect(d.register).toEqual({ storeId: '1001', registerId: '01', hqUrl: 'http://127.0.0.1:9', tokenPresent: true, tokenExpiresAt: '2027-02-23T00:00:00.000Z' });
     expect(d.replica.databaseName).toBe('kassa-1001-01');
     expect(Object.keys(d.replica.documents).sort()).toEqual(
-      ['acks', 'assortment', 'operators', 'orderEvents', 'orders', 'products', 'returns', 'sales', 'settings', 'stock', 'stores'],
+      ['acks', 'assortment', 'operators', 'orderEvents', 'orders', 'products', 'returns', 'sales', 'settings', 'shiftEvents', 'stock', 'stores'],
     );
     expect(d.replica.documents.sales).toBe(1);
     expect(d.replica.documents.operators).toBe(1);

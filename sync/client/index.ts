@@ -7,6 +7,8 @@ export type * from './api.ts';
 export { SEARCH_SCOPES } from './api.ts';
 export { openRegister, type OpenOptions } from './register.ts';
 export { HqResponseError, HqUnreachableError } from './http.ts';
+export { PIN_ATTEMPTS, PIN_LOCKOUT_MS, SignInError } from './shifts.ts';
+export { DayNotDoneError } from './end-of-day.ts';
 
 export const enrolmentApi: EnrolmentApi = {
   async listStores(hqUrl: string): Promise<StoreDoc[]> {
@@ -25,6 +27,8 @@ export const enrolmentApi: EnrolmentApi = {
       lastOrderSequence: res.lastOrderSequence ?? 0,
       // An HQ from before returns does not send it: no returns of this register there.
       lastReturnSequence: res.lastReturnSequence ?? 0,
+      // An HQ from before shifts does not send it: no shift events of this register there.
+      lastShiftSequence: res.lastShiftSequence ?? 0,
       expiresAt: res.expiresAt,
     };
   },

@@ -13,6 +13,8 @@ import { HqHttp } from './http.ts';
 import { createOrderMethods } from './orders.ts';
 import { type Replication, startReplication } from './replication.ts';
 import { createReturnMethods } from './returns.ts';
+import { PinAttempts, createShiftMethods } from './shifts.ts';
+import { createEndOfDayMethods } from './end-of-day.ts';
 import { ProductIndex } from './search-index.ts';
 import { StatusTracker } from './status.ts';
 
@@ -40,6 +42,9 @@ interface Meta {
   lastReturnSequence: number;
   /** The highest return sequence HQ had of this register at enrolment. */
   hqLastReturnSequence: number;
+  /** Shift events have their own sequence too (SHF-…). */
+  lastShiftSequence: number;
+  hqLastShiftSequence: number;
   /** The chain head HQ reported at enrolment (a reinstalled register continues HQ's chain). */
   hqHead: ChainHead | null;
   firstSyncDone: boolean;
@@ -75,7 +80,7 @@ type Change<T> = { operation: 'INSERT' | 'UPDATE' | 'DELETE'; documentData: T; p
 
 /** Opens the register: its replica, its search index, and (when live) replication with HQ. */
 export async function openRegister(
-  identity: RegisterIdentity & { lastSequence?: number; lastHash?: string | null; lastOrderSequence?: number; lastReturnSequence?: number },
+  identity: RegisterIdentity & { lastSequence?: number; lastHash?: string | null; lastOrderSequence?: number; lastReturnSequence?: number; lastShiftSequence?: number },
   opts: OpenOptions = {},
 ): Promise<RegisterClient> {
   const now = opts.now ?? (() => new Date());
@@ -89,6 +94,8 @@ export async function openRegister(
     hqLastOrderSequence: Math.max(metaDoc?.get('hqLastOrderSequence') ?? 0, identity.lastOrderSequence ?? 0),
     lastReturnSequence: metaDoc?.get('lastReturnSequence') ?? 0,
     hqLastReturnSequence: Math.max(metaDoc?.get('hqLastReturnSequence') ?? 0, identity.lastReturnSequence ?? 0),
+    lastShiftSequence: metaDoc?.get('lastShiftSequence') ?? 0,
+    hqLastShiftSequence: Math.max(metaDoc?.get('hqLastShiftSequence') ?? 0, identity.lastShiftSequence ?? 0),
     hqHead:
       identity.lastHash && identity.lastSequence && identity.lastSequence >= (metaDoc?.get('hqHead')?.seq ?? 0)
         ? { seq: identity.lastSequence, hash: identity.lastHash }
@@ -192,10 +199,11 @@ export async function openRegister(
   let salesCount = 0;
   let orderEventCount = 0;
   let ownReturnCount = 0;
+  let shiftEventCount = 0;
   let ackCount = 0;
   let refusedCount = 0;
   const updatePending = (): void =>
-    status.update({ pending: Math.max(0, salesCount + orderEventCount + ownReturnCount - ackCount), refused: refusedCount });
+    status.update({ pending: Math.max(0, salesCount + orderEventCount + ownReturnCount + shiftEventCount - ackCount), refused: refusedCount });
   subs.push(
     db.sales.count().$.subscribe((n) => {
       salesCount = n;
@@ -207,6 +215,10 @@ export async function openRegister(
     }),
     db.returns.count({ selector: { storeId: { $eq: identity.storeId }, registerId: { $eq: identity.registerId } } }).$.subscribe((n) => {
       ownReturnCount = n;
+      updatePending();
+    }),
+    db.shiftEvents.count().$.subscribe((n) => {
+      shiftEventCount = n;
       updatePending();
     }),
     db.acks.count().$.subscribe((n) => {
@@ -348,9 +360,57 @@ export async function openRegister(
     hqMaybeReachable: () => status.get().online || status.get().offlineSince === null,
   });
 
+  const attempts = new PinAttempts(() => now().getTime());
+  const shifts = createShiftMethods({
+    db,
+    storeId: identity.storeId,
+    registerId: identity.registerId,
+    now,
+    serial,
+    sequence: {
+      next: () => nextSequence(meta.lastShiftSequence, meta.hqLastShiftSequence),
+      reserve: (seq) => saveMeta({ lastShiftSequence: seq }),
+    },
+    // The last number used of each sequence (or HQ's, after a reinstall): what a shift starts above.
+    marks: () => ({
+      sales: nextSequence(meta.lastSequence, meta.hqLastSequence) - 1,
+      orderEvents: nextSequence(meta.lastOrderSequence, meta.hqLastOrderSequence) - 1,
+      returns: nextSequence(meta.lastReturnSequence, meta.hqLastReturnSequence) - 1,
+    }),
+    attempts,
+  });
+
+  const endOfDay = createEndOfDayMethods({
+    db,
+    storeId: identity.storeId,
+    registerId: identity.registerId,
+    http: lookupHttp,
+    now,
+    syncNow: async () => {
+      await replication?.syncNow();
+    },
+    online: () => status.get().online,
+    shiftOpen: async () => (await shifts.shift()) !== null,
+  });
+
   const client: RegisterClient = {
     ...orders,
     ...returns,
+    ...shifts,
+    ...endOfDay,
+
+    // A manager's PIN is limited like a sign-in: 5 wrong in a row lock that id out for a while.
+    async approveAsManager(operatorId: string, pin: string) {
+      const id = operatorId.trim();
+      attempts.check(id);
+      const approval = await orders.approveAsManager(id, pin);
+      if (approval) attempts.succeeded(id);
+      else {
+        attempts.failed(id);
+        attempts.check(id);
+      }
+      return approval;
+    },
 
     get identity() {
       return {
@@ -491,6 +551,7 @@ export async function openRegister(
           sales: { last: meta.lastSequence, hqAtEnrolment: meta.hqLastSequence },
           orderEvents: { last: meta.lastOrderSequence, hqAtEnrolment: meta.hqLastOrderSequence },
           returns: { last: meta.lastReturnSequence, hqAtEnrolment: meta.hqLastReturnSequence },
+          shiftEvents: { last: meta.lastShiftSequence, hqAtEnrolment: meta.hqLastShiftSequence },
         },
         storage: await storageEstimate(),
         problems,

@@ -13,7 +13,7 @@ const PUSH_BATCH = 100;
 const RETRY_MS = 3000;
 
 /** How a pushed record is named in messages for people. */
-const RECORD_NAMES: Record<PushCollection, string> = { sales: 'sale', orderEvents: 'order event', returns: 'return' };
+const RECORD_NAMES: Record<PushCollection, string> = { sales: 'sale', orderEvents: 'order event', returns: 'return', shiftEvents: 'shift event' };
 
 /** Whose records this register pushes: its own, and nothing else in its replica. */
 export interface OwnRegister {

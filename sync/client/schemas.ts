@@ -1,5 +1,6 @@
 import type { RxJsonSchema } from 'rxdb';
 import type { OrderEvent } from '../../src/order.ts';
+import type { ShiftEvent } from '../../src/shift.ts';
 import type { AssortmentDoc, OperatorDoc, OrderDoc, ProductDoc, PushCollection, ReturnDoc, SaleDoc, SettingsDoc, StockDoc, StoreDoc } from '../protocol/docs.ts';
 
 /**
@@ -7,7 +8,7 @@ import type { AssortmentDoc, OperatorDoc, OrderDoc, ProductDoc, PushCollection, 
  * its `version` and adds a migration strategy in database.ts (MIGRATIONS), so a register keeps
  * its unsent records across an update.
  *
- * Eleven collections, under RxDB's open-source limit of 13 (a limit per process: two registers
+ * Twelve collections, under RxDB's open-source limit of 13 (a limit per process: two registers
  * cannot be open in one process).
  */
 
@@ -262,4 +263,39 @@ export const returnSchema: RxJsonSchema<Doc<ReturnDoc>> = {
     review: { type: 'boolean' },
   },
   required: ['id', 'returnNo', 'storeId', 'registerId', 'seq', 'createdAt', 'operatorId', 'origin', 'lines', 'totalCents', 'vat', 'refunds', 'review'],
+};
+
+type ShiftEventFields = { [K in AllKeys<ShiftEvent>]: unknown };
+
+/**
+ * This register's shift events (src/shift.ts): opened, cash in/out, closed with the Z report.
+ * Immutable, pushed to HQ. Indexed by shift: a shift's view reads its events.
+ */
+export const shiftEventSchema: RxJsonSchema<ShiftEventFields> = {
+  version: 0,
+  primaryKey: 'id',
+  type: 'object',
+  properties: {
+    id,
+    type: { type: 'string' },
+    shiftNo: { type: 'string', maxLength: 64 },
+    storeId: { type: 'string' },
+    registerId: { type: 'string' },
+    seq: { type: 'integer', minimum: 1, maximum: 1_000_000_000_000, multipleOf: 1 },
+    createdAt: { type: 'string' },
+    operatorId: { type: 'string' },
+    floatCents: { type: 'integer' },
+    marks: { type: 'object' },
+    direction: { type: 'string' },
+    amountCents: { type: 'integer' },
+    reason: { type: 'string' },
+    note: { type: 'string' },
+    counted: { type: 'array', items: { type: 'object' } },
+    countedCents: { type: 'integer' },
+    expectedCents: { type: 'integer' },
+    differenceCents: { type: 'integer' },
+    report: { type: 'object' },
+  },
+  required: ['id', 'type', 'shiftNo', 'storeId', 'registerId', 'seq', 'createdAt', 'operatorId'],
+  indexes: ['shiftNo'],
 };

@@ -121,7 +121,7 @@ describe('selling beyond the assortment', () => {
     await hit.waitFor();
 
     const newPrice = product.priceCents + 111;
-    const euros = `€ ${Math.floor(newPrice / 100)},${String(newPrice % 100).padStart(2, '0')}`;
+    const euros = `€${Math.floor(newPrice / 100)}.${String(newPrice % 100).padStart(2, '0')}`;
     const started = Date.now();
     const imported = await fetch(`${hq.url}/api/import/prices`, {
       method: 'POST',

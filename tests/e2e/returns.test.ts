@@ -5,6 +5,7 @@ import type { SaleLookupResponse } from '../../sync/protocol/wire.ts';
 import { enrolRegister, launchChromium } from '../support/browser.ts';
 import { productInAssortment } from '../support/demo-product.ts';
 import { type HqProcess, createHqProcess, waitFor } from '../support/hq-process.ts';
+import { formatCents } from '../../src/money.ts';
 
 // Returns at any store: a sale made in Utrecht (1001) comes back in Amersfoort (1002) while
 // Amersfoort is offline, through the signed code on the receipt; once synced, Utrecht's own
@@ -166,7 +167,7 @@ describe('returns at any store', () => {
     await a.getByLabel('Find the product').press('Enter');
     await a.getByLabel(`Return quantity for ${product.name}`).waitFor();
     await a.getByLabel(`Reason for ${product.name}`).selectOption('changed_mind');
-    expect(await a.getByTestId('refund-total').innerText()).toContain((product.priceCents / 100).toFixed(2).replace('.', ','));
+    expect(await a.getByTestId('refund-total').innerText()).toContain(formatCents(product.priceCents, 'en-GB'));
     // Without the manager it does not complete.
     expect(await a.getByRole('button', { name: /Refund and complete return/ }).isDisabled()).toBe(true);
     await a.getByRole('button', { name: 'Manager approval' }).click();

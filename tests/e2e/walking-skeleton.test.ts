@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { SalesListResponse } from '../../sync/protocol/wire.ts';
-import { launchChromium } from '../support/browser.ts';
+import { launchChromium, readyToSell, inEnglish } from '../support/browser.ts';
 import { productInAssortment } from '../support/demo-product.ts';
 import { type HqProcess, createHqProcess, waitFor } from '../support/hq-process.ts';
 
@@ -59,6 +59,7 @@ describe('walking skeleton in Chromium', () => {
   it('enrols, syncs, sells online and offline, and HQ ends up with both sales', async () => {
     const product = productInAssortment(STORE, DEMO_PRODUCTS);
     const page = await browser.newPage();
+    await inEnglish(page);
     await page.goto(hq.url);
 
     // 1. Pick the register's identity.
@@ -72,10 +73,10 @@ describe('walking skeleton in Chromium', () => {
     // 2. First sync with a progress bar; then the sale screen.
     await expect.poll(() => page.getByRole('progressbar').count(), { timeout: 30_000 }).toBeGreaterThan(0);
     expect(await unnamedControls(page)).toEqual([]);
-    const search = page.getByLabel('Search products');
-    await search.waitFor({ timeout: 180_000 });
+    // 3. Sign in as the demo cashier and open a shift with the proposed float.
+    await readyToSell(page, { timeoutMs: 180_000 });
 
-    // 3. Scan a barcode: the product is in the cart at once.
+    // 4. Scan a barcode: the product is in the cart at once.
     await page.locator('body').click();
     await scan(page, product.barcode);
     await page.getByLabel(`Quantity for ${product.name}`).waitFor();

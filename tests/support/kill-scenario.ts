@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import type { SalesListResponse } from '../../sync/protocol/wire.ts';
 import { verifyChain } from '../../src/chain.ts';
-import { enrolRegister } from './browser.ts';
+import { enrolRegister, readyToSell, inEnglish } from './browser.ts';
 import { startChromium, type ChromiumProcess } from './chromium-process.ts';
 import { productInAssortment } from './demo-product.ts';
 import { prng } from '../../resources/demo/generate.ts';
@@ -33,8 +33,8 @@ const STORE = '1001';
 async function checkout(page: Page, barcode: string, name: string): Promise<string> {
   // The code typed into the search field and Enter (what a cashier does when a label will not
   // scan): the same lookup as the scanner, without depending on keystroke timing on a busy machine.
-  const search = page.getByLabel('Search products');
-  await search.waitFor({ timeout: 60_000 });
+  // After a restart the cashier signs in again (the shift is still open).
+  const search = await readyToSell(page, { timeoutMs: 60_000 });
   await search.fill(barcode);
   await search.press('Enter');
   await page.getByLabel(`Quantity for ${name}`).waitFor({ timeout: 10_000 });
@@ -78,6 +78,7 @@ export async function runKillScenario(hq: HqProcess, opts: { kills: number; seed
       opts.log?.(`kill ${k + 1}/${opts.kills} after ${killAfterMs} ms; receipts seen so far ${seen.length}`);
       chrome = await startChromium(profile);
       page = chrome.context.pages()[0] ?? (await chrome.context.newPage());
+      await inEnglish(page);
       await page.goto(hq.url);
     }
     // Last start: one more sale, then wait until nothing is waiting.

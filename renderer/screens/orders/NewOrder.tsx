@@ -3,15 +3,14 @@ import type { CartLine } from '../../../src/cart.ts';
 import { centsToInput, parseCents } from '../../../src/money.ts';
 import { type Address, type Customer, type Fulfilment, type NewOrderLine, type OrderSettings, orderDue } from '../../../src/order.ts';
 import type { TenderInput } from '../../../src/sale.ts';
-import { formatDistance } from '../../../src/geo.ts';
 import type { Availability } from '../../../sync/client/index.ts';
 import { Dialog } from '../../components/Dialog.tsx';
 import { Field } from '../../components/Field.tsx';
 import { TenderForm } from '../../components/TenderForm.tsx';
-import { euro } from '../../format.ts';
+import { distance, euro } from '../../format.ts';
 import { t } from '../../i18n.ts';
 import { useShortcuts } from '../../keys.ts';
-import { EMPTY_ADDRESS, type FulfilmentChoice as Choice, useNav, useOrderDraft, useSale, useSession } from '../../state.ts';
+import { EMPTY_ADDRESS, type FulfilmentChoice as Choice, useNav, operatorId, useOrderDraft, useSale, useSession } from '../../state.ts';
 import { ManagerDialog, type DepositApproval } from './ManagerDialog.tsx';
 import { addressText, percent } from './places.ts';
 
@@ -31,7 +30,7 @@ function locationOption(r: Availability): string {
   if (r.here) parts.push(t.thisStore);
   else if (r.kind === 'warehouse') parts.push(t.warehouse);
   parts.push(t.availableAt(r.available));
-  if (!r.here && r.distanceMetres !== null) parts.push(formatDistance(r.distanceMetres));
+  if (!r.here && r.distanceMetres !== null) parts.push(distance(r.distanceMetres));
   return parts.join(' · ');
 }
 
@@ -220,7 +219,7 @@ export function NewOrder() {
           override: approved && approval ? { managerId: approval.managerId, reason: approval.reason } : null,
           tenders,
         },
-        'cashier',
+        operatorId(),
       );
       // The cart became the order: it must not be sold or ordered a second time.
       newSale();

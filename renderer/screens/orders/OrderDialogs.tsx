@@ -9,10 +9,9 @@ import { Field } from '../../components/Field.tsx';
 import { TenderForm } from '../../components/TenderForm.tsx';
 import { euro } from '../../format.ts';
 import { t } from '../../i18n.ts';
-import { useSession } from '../../state.ts';
+import { operatorId, useSession } from '../../state.ts';
 import { type Places, placeName } from './places.ts';
 
-const OPERATOR = 'cashier';
 
 function linesOf(state: OrderState, lineNos: readonly number[]): LineState[] {
   return state.lines.filter((l) => lineNos.includes(l.lineNo));
@@ -63,7 +62,7 @@ export function HandOutDialog({
     setBusy(true);
     setError(null);
     try {
-      onDone(await client.pickUpOrder(state.orderNo, lineNos, tenders, OPERATOR));
+      onDone(await client.pickUpOrder(state.orderNo, lineNos, tenders, operatorId()));
     } catch (e) {
       setError((e as Error).message);
       setBusy(false);
@@ -184,7 +183,7 @@ export function CancelDialog({
     setBusy(true);
     setError(null);
     try {
-      const view = await client.cancelOrder(state.orderNo, lineNos, method, reason.trim(), OPERATOR);
+      const view = await client.cancelOrder(state.orderNo, lineNos, method, reason.trim(), operatorId());
       const how = refund === 0 ? euro(0) : `${euro(paidOut)} ${method === 'cash' ? t.cash.toLowerCase() : t.card.toLowerCase()}`;
       onDone(view, t.cancelledMessage(t.linesWord(lineNos), how));
     } catch (e) {
@@ -295,7 +294,7 @@ export function DepositDialog({ state, onDone, onClose }: { state: OrderState; o
     setBusy(true);
     setError(null);
     try {
-      onDone(await client.addDeposit(state.orderNo, amount, tenders, OPERATOR), t.depositMessage(euro(amount)));
+      onDone(await client.addDeposit(state.orderNo, amount, tenders, operatorId()), t.depositMessage(euro(amount)));
     } catch (e) {
       setError((e as Error).message);
       setBusy(false);

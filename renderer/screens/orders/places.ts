@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { Address, DeliveryMode, Fulfilment, OrderSettings } from '../../../src/order.ts';
 import type { Availability, RegisterClient } from '../../../sync/client/index.ts';
 import { clock, dateTime } from '../../format.ts';
-import { t } from '../../i18n.ts';
+import { locale, t } from '../../i18n.ts';
 import { useSession } from '../../state.ts';
 
 export type Places = ReadonlyMap<string, Pick<Availability, 'locationId' | 'name' | 'town' | 'kind' | 'here'>>;
@@ -78,7 +78,7 @@ export function when(iso: string): string {
   return d.toDateString() === new Date().toDateString() ? clock(iso) : dateTime(iso);
 }
 
-/** 2000 basis points → "20 %". */
+/** 2000 basis points → "20 %" in Dutch, "20%" in English; 1250 → "12,5 %" / "12.5%". */
 export function percent(bp: number): string {
-  return `${(bp / 100).toLocaleString('nl-NL', { maximumFractionDigits: 2 })} %`;
+  return `${(bp / 100).toLocaleString(locale, { maximumFractionDigits: 2 })}${locale.startsWith('nl') ? ' %' : '%'}`;
 }

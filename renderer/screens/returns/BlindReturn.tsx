@@ -4,9 +4,9 @@ import type { ProductHit } from '../../../sync/client/index.ts';
 import { euro } from '../../format.ts';
 import { t } from '../../i18n.ts';
 import { useShortcuts } from '../../keys.ts';
-import { useNav, useReturn, useSession } from '../../state.ts';
+import { operatorId, useNav, useReturn, useSession } from '../../state.ts';
 import { ManagerDialog } from '../orders/ManagerDialog.tsx';
-import { OPERATOR, ReasonSelect, RefundPlan } from './parts.tsx';
+import { ReasonSelect, RefundPlan } from './parts.tsx';
 import { useTypeTo } from './typeTo.ts';
 
 const CODE = /^\d{6,14}$/;
@@ -131,7 +131,7 @@ export function BlindReturn() {
       reason: r.line.reason as ReturnReason,
     }));
     try {
-      const ret = await client.completeReturn({ source: null, lines, refunds, approval: { managerId: approval.managerId, reason: approval.reason } }, OPERATOR);
+      const ret = await client.completeReturn({ source: null, lines, refunds, approval: { managerId: approval.managerId, reason: approval.reason } }, operatorId());
       clearReturn();
       go({ name: 'returnReceipt', ret });
     } catch (e) {

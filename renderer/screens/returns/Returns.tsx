@@ -4,10 +4,10 @@ import type { ReturnSource } from '../../../sync/client/index.ts';
 import { dateTime, euro } from '../../format.ts';
 import { t } from '../../i18n.ts';
 import { useShortcuts } from '../../keys.ts';
-import { useNav, useReturn, useSession } from '../../state.ts';
+import { operatorId, useNav, useReturn, useSession } from '../../state.ts';
 import { placeName, usePlaces } from '../orders/places.ts';
 import { BlindReturn } from './BlindReturn.tsx';
-import { OPERATOR, ReasonSelect, RefundPlan } from './parts.tsx';
+import { ReasonSelect, RefundPlan } from './parts.tsx';
 import { useTypeTo } from './typeTo.ts';
 
 /**
@@ -197,7 +197,7 @@ function SourceReturn({ source }: { source: ReturnSource }) {
       reason: r.choice.reason as ReturnReason,
     }));
     try {
-      const ret = await client.completeReturn({ source, lines, refunds, approval: null }, OPERATOR);
+      const ret = await client.completeReturn({ source, lines, refunds, approval: null }, operatorId());
       clearReturn();
       go({ name: 'returnReceipt', ret });
     } catch (e) {
