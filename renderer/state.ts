@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import { type Cart, type SellableProduct, addToCart, emptyCart, removeLine, setQuantity } from '../src/cart.ts';
+import { type Cart, type ManagerApproval, type SellableProduct, addToCart, emptyCart, overridePrice, removeLine, setQuantity } from '../src/cart.ts';
 import type { Address, Customer, Fulfilment } from '../src/order.ts';
 import type { CompletedReturn, ReturnReason } from '../src/returns.ts';
 import type { CompletedSale } from '../src/sale.ts';
@@ -71,6 +71,13 @@ export const useShift = create<ShiftState>((set) => ({
 
 type Payment = null | { kind: 'cash' } | { kind: 'card' };
 
+/** The index of the cart's line of a product; throws when the line is gone. */
+function lineOf(cart: Cart, productId: string): number {
+  const index = cart.lines.findIndex((l) => l.productId === productId);
+  if (index < 0) throw new RangeError(`${productId} is no longer in the cart`);
+  return index;
+}
+
 /** The sale in progress: cart, payment dialog, the receipt of the last completed sale. */
 interface SaleState {
   cart: Cart;
@@ -78,8 +85,15 @@ interface SaleState {
   receipt: CompletedSale | null;
   message: string | null;
   add(product: SellableProduct): void;
+  /** Raises a line's quantity (lowering one is a void: `voidItems`). A refusal shows as the message. */
   setQuantity(index: number, quantity: number): void;
-  remove(index: number): void;
+  /**
+   * A void a manager approved: the line of `productId` down to `quantity` (0 removes it), recorded
+   * on the cart. Throws what the cart refused, changing nothing.
+   */
+  voidItems(productId: string, quantity: number, approval: ManagerApproval): void;
+  /** Another unit price a manager approved for the line of `productId`. Throws what the cart refused, changing nothing. */
+  overridePrice(productId: string, unitPriceCents: number, approval: ManagerApproval): void;
   openPayment(kind: 'cash' | 'card'): void;
   closePayment(): void;
   completed(sale: CompletedSale): void;
@@ -100,7 +114,15 @@ export const useSale = create<SaleState>((set, get) => ({
       set({ message: (e as Error).message });
     }
   },
-  remove: (index) => set({ cart: removeLine(get().cart, index) }),
+  voidItems: (productId, quantity, approval) => {
+    const cart = get().cart;
+    const index = lineOf(cart, productId);
+    set({ cart: quantity === 0 ? removeLine(cart, index, approval) : setQuantity(cart, index, quantity, approval), message: null });
+  },
+  overridePrice: (productId, unitPriceCents, approval) => {
+    const cart = get().cart;
+    set({ cart: overridePrice(cart, lineOf(cart, productId), unitPriceCents, approval), message: null });
+  },
   openPayment: (kind) => {
     if (get().cart.lines.length > 0) set({ payment: { kind } });
   },

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { type Cart, MAX_LINE_QUANTITY, type SellableProduct, addToCart, cartTotals, emptyCart, lineAmount, removeLine, setQuantity } from './cart.ts';
+import { type Cart, CartError, MAX_LINE_QUANTITY, type SellableProduct, addToCart, cartTotals, emptyCart, lineAmount, overridePrice, removeLine, setQuantity } from './cart.ts';
 import { MoneyError } from './money.ts';
 import { type VatClass, vatBreakdown } from './vat.ts';
 
@@ -95,14 +95,106 @@ describe('setQuantity / removeLine', () => {
 
   it('removes the line at the index and keeps the order of the rest', () => {
     const three = addToCart(cart, stamps);
-    expect(removeLine(three, 1).lines.map((l) => l.productId)).toEqual(['coffee', 'stamps']);
-    expect(removeLine(removeLine(three, 0), 0).lines.map((l) => l.productId)).toEqual(['stamps']);
+    expect(removeLine(three, 1, MANAGER).lines.map((l) => l.productId)).toEqual(['coffee', 'stamps']);
+    expect(removeLine(removeLine(three, 0, MANAGER), 0, MANAGER).lines.map((l) => l.productId)).toEqual(['stamps']);
     expect(three.lines).toHaveLength(3);
   });
 
   it('refuses to remove a line that does not exist', () => {
-    expect(() => removeLine(cart, 2)).toThrow(RangeError);
-    expect(() => removeLine(emptyCart, 0)).toThrow(RangeError);
+    expect(() => removeLine(cart, 2, MANAGER)).toThrow(RangeError);
+    expect(() => removeLine(emptyCart, 0, MANAGER)).toThrow(RangeError);
+  });
+});
+
+const MANAGER = { managerId: '900', reason: 'customer changed their mind' };
+
+describe('voids: removing a line or lowering its quantity after it was scanned', () => {
+  const cart = addToCart(addToCart(emptyCart, coffee, 3), soap);
+
+  it('raising a quantity needs nothing and records nothing', () => {
+    const more = setQuantity(cart, 0, 5);
+    expect(more.lines[0]?.quantity).toBe(5);
+    expect(more.voids).toBeUndefined();
+  });
+
+  it('lowering a quantity needs a manager, and the cart records what was voided', () => {
+    expect(() => setQuantity(cart, 0, 1)).toThrow(CartError);
+    expect(() => setQuantity(cart, 0, 1, { managerId: ' ', reason: 'x' })).toThrow(/approval/);
+    expect(() => setQuantity(cart, 0, 1, { managerId: '900', reason: '  ' })).toThrow(/reason/);
+    const less = setQuantity(cart, 0, 1, { managerId: ' 900 ', reason: ' customer changed their mind ' });
+    expect(less.lines.map((l) => l.quantity)).toEqual([1, 1]);
+    expect(less.voids).toEqual([{ productId: 'coffee', name: 'Product coffee', quantity: 2, unitPriceCents: 449, ...MANAGER }]);
+    // The cart it came from is untouched: cancelling the approval leaves the cart as it was.
+    expect(cart.lines[0]?.quantity).toBe(3);
+    expect(cart.voids).toBeUndefined();
+  });
+
+  it('removing a line voids its whole quantity; voids add up in order, and survive further scans', () => {
+    let next = removeLine(cart, 1, MANAGER);
+    next = setQuantity(next, 0, 2, { managerId: '901', reason: 'scanned twice' });
+    next = addToCart(next, stamps);
+    next = addToCart(next, coffee);
+    expect(next.lines.map((l) => [l.productId, l.quantity])).toEqual([
+      ['coffee', 3],
+      ['stamps', 1],
+    ]);
+    expect(next.voids).toEqual([
+      { productId: 'soap', name: 'Product soap', quantity: 1, unitPriceCents: 199, ...MANAGER },
+      { productId: 'coffee', name: 'Product coffee', quantity: 1, unitPriceCents: 449, managerId: '901', reason: 'scanned twice' },
+    ]);
+    expect(cartTotals(next).totalCents).toBe(3 * 449 + 1000);
+  });
+
+  it('refuses removal without an approval, also from plain JavaScript', () => {
+    expect(() => removeLine(cart, 0, undefined as never)).toThrow(CartError);
+    expect(() => removeLine(cart, 0, { managerId: '900', reason: 'x'.repeat(201) })).toThrow(/200/);
+  });
+
+  it('voids a line at the price it had, an overridden one too', () => {
+    const cheaper = overridePrice(cart, 0, 399, MANAGER);
+    expect(removeLine(cheaper, 0, MANAGER).voids?.[0]).toMatchObject({ productId: 'coffee', quantity: 3, unitPriceCents: 399 });
+  });
+});
+
+describe('overridePrice', () => {
+  const cart = addToCart(addToCart(emptyCart, coffee, 2), soap);
+
+  it('sells the line at the new price with the approval and the shelf price recorded; VAT follows', () => {
+    const next = overridePrice(cart, 0, 399, { managerId: ' 900 ', reason: ' damaged box ' });
+    expect(next.lines[0]).toMatchObject({ unitPriceCents: 399, quantity: 2, priceOverride: { originalUnitPriceCents: 449, managerId: '900', reason: 'damaged box' } });
+    expect(next.lines[1]?.priceOverride).toBeUndefined();
+    expect(lineAmount(next.lines[0]!)).toBe(798);
+    const totals = cartTotals(next);
+    expect(totals.totalCents).toBe(798 + 199);
+    expect(totals.vat).toEqual(vatBreakdown([{ vat: 'high', amountCents: 199 }, { vat: 'low', amountCents: 798 }]));
+    expect(cart.lines[0]?.unitPriceCents).toBe(449);
+  });
+
+  it('takes a higher price and a free one', () => {
+    expect(overridePrice(cart, 1, 250, MANAGER).lines[1]).toMatchObject({ unitPriceCents: 250, priceOverride: { originalUnitPriceCents: 199 } });
+    expect(cartTotals(overridePrice(cart, 1, 0, MANAGER)).totalCents).toBe(898);
+  });
+
+  it('keeps the shelf price as the original when changed twice, and ends the override at the shelf price', () => {
+    const twice = overridePrice(overridePrice(cart, 0, 399, MANAGER), 0, 350, { managerId: '901', reason: 'second look' });
+    expect(twice.lines[0]?.priceOverride).toEqual({ originalUnitPriceCents: 449, managerId: '901', reason: 'second look' });
+    const back = overridePrice(twice, 0, 449, MANAGER);
+    expect(back.lines[0]).toEqual(cart.lines[0]);
+  });
+
+  it('keeps the new price when more of the product is scanned', () => {
+    const next = addToCart(overridePrice(cart, 0, 399, MANAGER), coffee);
+    expect(next.lines[0]).toMatchObject({ quantity: 3, unitPriceCents: 399, priceOverride: { originalUnitPriceCents: 449 } });
+  });
+
+  it('refuses a negative, fractional or absurd price, the same price, no approval and a missing line', () => {
+    expect(() => overridePrice(cart, 0, -1, MANAGER)).toThrow(MoneyError);
+    expect(() => overridePrice(cart, 0, 3.5, MANAGER)).toThrow(MoneyError);
+    expect(() => overridePrice(cart, 0, 600_000_000, MANAGER)).toThrow(MoneyError);
+    expect(() => overridePrice(cart, 0, 449, MANAGER)).toThrow(/already/);
+    expect(() => overridePrice(cart, 0, 399, { managerId: '', reason: 'x' })).toThrow(CartError);
+    expect(() => overridePrice(cart, 0, 399, { managerId: '900', reason: '' })).toThrow(CartError);
+    expect(() => overridePrice(cart, 5, 399, MANAGER)).toThrow(RangeError);
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { type Cart, type SellableProduct, addToCart, cartTotals, emptyCart } from './cart.ts';
+import { type Cart, type SellableProduct, addToCart, cartTotals, emptyCart, overridePrice, removeLine, setQuantity } from './cart.ts';
 import { MoneyError } from './money.ts';
 import { roundCash } from './rounding.ts';
 import { type CompletedSale, type SaleContext, type TenderInput, applyTenders, cashDue, completeSale, verifySale } from './sale.ts';
@@ -401,5 +401,85 @@ describe('verifySale', () => {
         expect(verifySale(t).length).toBeGreaterThan(0);
       }),
     );
+  });
+});
+
+describe('a manager’s approvals on the sale: price overrides and voids', () => {
+  const MANAGER = { managerId: '900', reason: 'damaged box' };
+  /** Soap at 1,99 instead of 2,49 (2 of them); a bread voided; one of 3 candles voided. */
+  const approvedCart = (): Cart => {
+    let cart = addToCart(addToCart(addToCart(emptyCart, product('soap', 249, 'high'), 2), product('bread', 505, 'low')), product('candle', 300, 'high'), 3);
+    cart = overridePrice(cart, 0, 199, MANAGER);
+    cart = removeLine(cart, 1, { managerId: '900', reason: 'customer changed their mind' });
+    cart = setQuantity(cart, 1, 2, { managerId: '901', reason: 'scanned twice' });
+    return cart;
+  };
+  const sale = (): CompletedSale => completeSale(approvedCart(), [{ kind: 'card', amountCents: 2 * 199 + 2 * 300 }], ctx);
+
+  it('records the override on its line and the voids on the sale; the total follows the new price', () => {
+    const s = sale();
+    expect(s.lines.map((l) => [l.productId, l.quantity, l.unitPriceCents, l.amountCents])).toEqual([
+      ['soap', 2, 199, 398],
+      ['candle', 2, 300, 600],
+    ]);
+    expect(s.lines[0]?.priceOverride).toEqual({ originalUnitPriceCents: 249, managerId: '900', reason: 'damaged box' });
+    expect('priceOverride' in s.lines[1]!).toBe(false);
+    expect(s.voids).toEqual([
+      { productId: 'bread', name: 'Product bread', quantity: 1, unitPriceCents: 505, managerId: '900', reason: 'customer changed their mind' },
+      { productId: 'candle', name: 'Product candle', quantity: 1, unitPriceCents: 300, managerId: '901', reason: 'scanned twice' },
+    ]);
+    expect(s.totalCents).toBe(998);
+    expect(s.vat).toEqual([{ vat: 'high', rateBp: 2100, grossCents: 998, vatCents: 173, netCents: 825 }]);
+    expect(verifySale(s)).toEqual([]);
+    expect(verifySale(JSON.parse(JSON.stringify(s)) as CompletedSale)).toEqual([]);
+  });
+
+  it('writes neither field on a sale without overrides or voids (the same sale as before them)', () => {
+    const s = completeSale(sampleCart(), [{ kind: 'cash', tenderedCents: 2000 }], ctx);
+    expect('voids' in s).toBe(false);
+    expect(s.lines.some((l) => 'priceOverride' in l)).toBe(false);
+    expect(verifySale({ ...s, voids: [], lines: s.lines.map((l) => ({ ...l, priceOverride: null })) })).toEqual([]);
+  });
+
+  it('checks quantity × the overridden price and the totals, as for any line', () => {
+    const s = sale();
+    s.lines[0]!.unitPriceCents = 249;
+    expect(fields(s)).toContain('lines[0].amountCents');
+  });
+
+  it('names an override’s fields when they are not valid', () => {
+    const bad = (patch: object): string[] => {
+      const s = sale();
+      s.lines[0]!.priceOverride = { ...s.lines[0]!.priceOverride!, ...patch };
+      return fields(s);
+    };
+    expect(bad({ originalUnitPriceCents: -1 })).toEqual(['lines[0].priceOverride.originalUnitPriceCents']);
+    expect(bad({ originalUnitPriceCents: 2.5 })).toEqual(['lines[0].priceOverride.originalUnitPriceCents']);
+    expect(bad({ originalUnitPriceCents: 199 })).toEqual(['lines[0].priceOverride.originalUnitPriceCents']);
+    expect(bad({ managerId: ' ' })).toEqual(['lines[0].priceOverride.managerId']);
+    expect(bad({ reason: '' })).toEqual(['lines[0].priceOverride.reason']);
+    expect(bad({ managerId: 42 })).toEqual(['lines[0].priceOverride.managerId']);
+  });
+
+  it('names a void’s fields when they are not valid: quantities are whole numbers from 1', () => {
+    const bad = (patch: object): string[] => {
+      const s = sale();
+      s.voids![1] = { ...s.voids![1]!, ...patch };
+      return fields(s);
+    };
+    expect(bad({ quantity: 0 })).toEqual(['voids[1].quantity']);
+    expect(bad({ quantity: -2 })).toEqual(['voids[1].quantity']);
+    expect(bad({ quantity: 1.5 })).toEqual(['voids[1].quantity']);
+    expect(bad({ unitPriceCents: -5 })).toEqual(['voids[1].unitPriceCents']);
+    expect(bad({ quantity: 9999, unitPriceCents: 500_000_000 })).toEqual(['voids[1].quantity']);
+    expect(bad({ managerId: '' })).toEqual(['voids[1].managerId']);
+    expect(bad({ reason: '   ' })).toEqual(['voids[1].reason']);
+    expect(bad({ productId: '' })).toEqual(['voids[1].productId']);
+  });
+
+  it('a void does not count in the total', () => {
+    const s = sale();
+    s.voids = [];
+    expect(verifySale(s)).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { type Cart, type CartLine, cartTotals, lineAmount } from './cart.ts';
+import { type Cart, type CartLine, MAX_MANAGER_ID, MAX_REASON, type PriceOverride, type VoidedItems, cartTotals, lineAmount } from './cart.ts';
 import { type Cents, MoneyError, assertCents, isCents, multiplyCents } from './money.ts';
 import { formatDocumentNumber, parseDocumentNumber } from './numbering.ts';
 import { roundCash } from './rounding.ts';
@@ -85,6 +85,12 @@ export interface SaleLine {
   amountCents: Cents;
   vat: CartLine['vat'];
   outOfAssortment: boolean;
+  /**
+   * The price a manager approved instead of the shelf price (`unitPriceCents` is the price sold
+   * at). Written only on a line whose price was changed; absent on every other line and on sales
+   * made before overrides existed. HQ accepts null as "none" too.
+   */
+  priceOverride?: PriceOverride | null;
 }
 
 /** A completed cash-and-carry sale. Immutable: HQ stores it once and never changes it. */
@@ -104,6 +110,12 @@ export interface CompletedSale {
   changeCents: Cents;
   vat: VatLine[];
   tenders: Tender[];
+  /**
+   * What was voided from the cart before it was paid (lines removed, quantities lowered), each
+   * with the manager who approved it. Written only when something was voided; absent on other
+   * sales and on sales made before voids were recorded. Voids are not part of the total.
+   */
+  voids?: VoidedItems[];
 }
 
 export interface SaleContext {
@@ -139,6 +151,7 @@ export function completeSale(cart: Cart, inputs: readonly TenderInput[], ctx: Sa
       amountCents: lineAmount(l),
       vat: l.vat,
       outOfAssortment: l.outOfAssortment,
+      ...(l.priceOverride ? { priceOverride: { ...l.priceOverride } } : {}),
     })),
     totalCents: totals.totalCents,
     roundingCents: payment.roundingCents,
@@ -146,6 +159,7 @@ export function completeSale(cart: Cart, inputs: readonly TenderInput[], ctx: Sa
     changeCents: payment.changeCents,
     vat: totals.vat,
     tenders: payment.tenders,
+    ...(cart.voids && cart.voids.length > 0 ? { voids: cart.voids.map((v) => ({ ...v })) } : {}),
   };
 }
 
@@ -181,6 +195,16 @@ export function verifySale(sale: CompletedSale): SaleProblem[] {
   sale.lines.forEach((l, i) => {
     const at = `lines[${i}]`;
     if (l.lineNo !== i + 1) bad(`${at}.lineNo`, `must be ${i + 1}`);
+    const po = l.priceOverride;
+    if (po !== undefined && po !== null) {
+      if (!isCents(po.originalUnitPriceCents) || po.originalUnitPriceCents < 0) {
+        bad(`${at}.priceOverride.originalUnitPriceCents`, 'must be a non-negative whole number of cents');
+      } else if (po.originalUnitPriceCents === l.unitPriceCents) {
+        bad(`${at}.priceOverride.originalUnitPriceCents`, 'equals unitPriceCents: an override changes the price');
+      }
+      if (!approvalText(po.managerId, MAX_MANAGER_ID)) bad(`${at}.priceOverride.managerId`, 'must name the manager who approved the price');
+      if (!approvalText(po.reason, MAX_REASON)) bad(`${at}.priceOverride.reason`, 'must say why the price was changed');
+    }
     if (!Number.isSafeInteger(l.quantity) || l.quantity < 1 || l.quantity > 9_999) {
       bad(`${at}.quantity`, 'must be a whole number from 1 to 9999');
       return;
@@ -230,5 +254,22 @@ export function verifySale(sale: CompletedSale): SaleProblem[] {
       bad('tenders', 'amounts or change do not match what was tendered');
     }
   }
+  // Voids are not in the total; each must say what, how many, at what price, and who approved.
+  (sale.voids ?? []).forEach((v, i) => {
+    const at = `voids[${i}]`;
+    if (!approvalText(v.productId, 64)) bad(`${at}.productId`, 'must name the product voided');
+    if (!approvalText(v.name, 200)) bad(`${at}.name`, 'must name the product voided');
+    const quantityOk = Number.isSafeInteger(v.quantity) && v.quantity >= 1 && v.quantity <= 9_999;
+    if (!quantityOk) bad(`${at}.quantity`, 'must be a whole number from 1 to 9999');
+    if (!isCents(v.unitPriceCents) || v.unitPriceCents < 0) bad(`${at}.unitPriceCents`, 'must be a non-negative whole number of cents');
+    else if (quantityOk && !isCents(v.unitPriceCents * v.quantity)) bad(`${at}.quantity`, 'quantity × unit price is beyond the largest amount accepted');
+    if (!approvalText(v.managerId, MAX_MANAGER_ID)) bad(`${at}.managerId`, 'must name the manager who approved the void');
+    if (!approvalText(v.reason, MAX_REASON)) bad(`${at}.reason`, 'must say why it was voided');
+  });
   return problems;
+}
+
+/** Text that says something: a string, not blank, at most `max` characters. */
+function approvalText(v: unknown, max: number): boolean {
+  return typeof v === 'string' && v.trim() !== '' && v.length <= max;
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type SellableProduct, addToCart, emptyCart } from './cart.ts';
+import { type SellableProduct, addToCart, emptyCart, overridePrice, removeLine, setQuantity } from './cart.ts';
 import { DEFAULT_ORDER_SETTINGS, type EventContext, type NewOrderLine, type OrderEvent, cancel, createOrder, foldOrder, orderDue, pickUp } from './order.ts';
 import { type CompletedReturn, type ReturnInputLine, completeReturn, planBlindRefund, planRefund } from './returns.ts';
 import { type CompletedSale, type TenderInput, completeSale } from './sale.ts';
@@ -241,6 +241,52 @@ describe('shiftReport', () => {
     const bySomeoneElse = sale(12, [[COFFEE, 1]], [{ kind: 'card', amountCents: 799 }]);
     const z = shiftReport(opened, { ...records, sales: [{ ...bySomeoneElse, operatorId: '201' }] }, AT, { marks: CLOSE_MARKS });
     expect(z.operators).toEqual(['100', '201']);
+  });
+});
+
+describe('price overrides and voids in the report', () => {
+  const MANAGER = { managerId: '900', reason: 'damaged' };
+  /** Sale 12 of the story again, with 2 coffee at 6,99 instead of 7,99 and the pan at 31,99 instead of 29,99; a gift card voided, and 1 of 3 pans. */
+  function approvedSale(seq: number) {
+    let cart = addToCart(addToCart(addToCart(emptyCart, COFFEE, 2), PAN, 3), GIFT);
+    cart = overridePrice(cart, 0, 699, MANAGER);
+    cart = overridePrice(cart, 1, 3199, MANAGER);
+    cart = removeLine(cart, 2, MANAGER);
+    cart = setQuantity(cart, 1, 2, MANAGER);
+    const total = 2 * 699 + 2 * 3199;
+    return completeSale(cart, [{ kind: 'card', amountCents: total }], at(seq));
+  }
+
+  it('counts overridden lines with Σ (new − original) × quantity, and voids with Σ quantity × price', () => {
+    const { opened, everything } = story();
+    const plain = shiftReport(opened, everything, AT, { marks: CLOSE_MARKS });
+    expect(plain.overrides).toEqual({ lines: 0, differenceCents: 0 });
+    expect(plain.voids).toEqual({ count: 0, amountCents: 0 });
+
+    const records = { ...everything, sales: everything.sales.map((x) => (x.seq === 12 && x.registerId === REG && x.storeId === STORE ? approvedSale(12) : x)) };
+    const z = shiftReport(opened, records, AT, { marks: CLOSE_MARKS });
+    // (6,99 − 7,99) × 2 + (31,99 − 29,99) × 2 = −2,00 + 4,00
+    expect(z.overrides).toEqual({ lines: 2, differenceCents: -200 + 400 });
+    // the gift card (25,00) and one pan at its new price (31,99)
+    expect(z.voids).toEqual({ count: 2, amountCents: 2500 + 3199 });
+    // Sales outside the shift are not counted.
+    const later = { ...records, sales: [...records.sales, approvedSale(14)] };
+    expect(shiftReport(opened, later, AT, { marks: CLOSE_MARKS }).voids.count).toBe(2);
+    expect(shiftReport(opened, later, AT).voids.count).toBe(4);
+  });
+
+  it('HQ compares them in the Z report, and a Z report made before them still matches', () => {
+    const s = story();
+    const records = { ...s.everything, sales: s.everything.sales.map((x) => (x.seq === 12 && x.registerId === REG && x.storeId === STORE ? approvedSale(12) : x)) };
+    const closed = closeShift(s.opened, records, CLOSE_MARKS, EXACT, at(4));
+    expect(checkZReport(closed, s.opened, records).status).toBe('matches');
+    const hidden: ShiftClosed = { ...closed, report: { ...closed.report, voids: { count: 0, amountCents: 0 } } };
+    expect(checkZReport(hidden, s.opened, records)).toEqual({ status: 'differs', missing: 0, differences: ['voids'] });
+    const lowered: ShiftClosed = { ...closed, report: { ...closed.report, overrides: { lines: 2, differenceCents: 0 } } };
+    expect(checkZReport(lowered, s.opened, records).differences).toEqual(['overrides']);
+    // A register before this change sent neither figure: the rest is compared as before.
+    const { overrides: _o, voids: _v, ...older } = closed.report;
+    expect(checkZReport({ ...closed, report: older as ShiftClosed['report'] }, s.opened, records).status).toBe('matches');
   });
 });
 

@@ -139,6 +139,13 @@ export interface ShiftReport {
     cancellationRefundsCents: Cents;
   };
   outOfAssortment: { lines: number; amountCents: Cents };
+  /**
+   * Sale lines sold at a price a manager approved instead of the shelf price, and
+   * Σ (new − original) × quantity: negative, sold below the shelf price.
+   */
+  overrides: { lines: number; differenceCents: Cents };
+  /** Voids in the shift's sales (items taken off a cart after scanning) and Σ quantity × unit price. */
+  voids: { count: number; amountCents: Cents };
   cashMoves: { inCents: Cents; outCents: Cents; count: number };
   /** Records in the shift, per kind. */
   records: { sales: number; orderEvents: number; returns: number; cashMoves: number };
@@ -196,6 +203,8 @@ export function shiftReport(opened: ShiftOpened, records: ShiftRecords, at: stri
     returns: { count: returns.length, totalCents: 0, withoutReceipt: 0 },
     orders: { depositsCount: 0, depositsCents: 0, pickUpsCount: 0, pickUpsCents: 0, cancellationsCount: 0, cancellationRefundsCents: 0 },
     outOfAssortment: { lines: 0, amountCents: 0 },
+    overrides: { lines: 0, differenceCents: 0 },
+    voids: { count: 0, amountCents: 0 },
     cashMoves: { inCents: 0, outCents: 0, count: moves.length },
   };
 
@@ -210,9 +219,17 @@ export function shiftReport(opened: ShiftOpened, records: ShiftRecords, at: stri
       acc.vat += v.vatCents;
     }
     for (const l of s.lines) {
+      if (l.priceOverride) {
+        report.overrides.lines += 1;
+        report.overrides.differenceCents += (l.unitPriceCents - l.priceOverride.originalUnitPriceCents) * l.quantity;
+      }
       if (!l.outOfAssortment) continue;
       report.outOfAssortment.lines += 1;
       report.outOfAssortment.amountCents += l.amountCents;
+    }
+    for (const v of s.voids ?? []) {
+      report.voids.count += 1;
+      report.voids.amountCents += v.quantity * v.unitPriceCents;
     }
   }
 
@@ -486,6 +503,10 @@ export function checkZReport(
   compare('returns', recomputed.returns, closed.report.returns);
   compare('orders', recomputed.orders, closed.report.orders);
   compare('outOfAssortment', recomputed.outOfAssortment, closed.report.outOfAssortment);
+  // A Z report made before overrides and voids were counted has neither: nothing to compare.
+  const reported: Partial<Pick<ShiftReport, 'overrides' | 'voids'>> = closed.report;
+  if (reported.overrides !== undefined) compare('overrides', recomputed.overrides, reported.overrides);
+  if (reported.voids !== undefined) compare('voids', recomputed.voids, reported.voids);
   compare('cashMoves', recomputed.cashMoves, closed.report.cashMoves);
   compare('records', recomputed.records, closed.report.records);
   compare('expectedCashCents', recomputed.expectedCashCents, closed.report.expectedCashCents);

@@ -29,6 +29,7 @@ export function Receipt({ sale, storeName }: { sale: CompletedSale; storeName: s
               <td>
                 {l.quantity} × {l.name}
                 {l.outOfAssortment && <small> ({t.outOfAssortment})</small>}
+                {l.priceOverride && <small className="price-changed"> ({t.receiptPriceChanged(euro(l.priceOverride.originalUnitPriceCents))})</small>}
               </td>
               <td className="num">{euro(l.amountCents)}</td>
             </tr>

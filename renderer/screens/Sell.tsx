@@ -1,11 +1,14 @@
 import { type KeyboardEvent, useEffect, useRef, useState } from 'react';
-import { cartTotals, lineAmount } from '../../src/cart.ts';
+import { type CartLine, cartTotals, lineAmount } from '../../src/cart.ts';
+import { parseCents } from '../../src/money.ts';
 import { vatLabel } from '../../src/vat.ts';
 import { type ProductHit, SEARCH_SCOPES, type SearchScope } from '../../sync/client/index.ts';
+import { Field } from '../components/Field.tsx';
 import { euro } from '../format.ts';
 import { t } from '../i18n.ts';
 import { useNav, useOperator, useReturn, useSale, useSession } from '../state.ts';
 import { Browse } from './Browse.tsx';
+import { ManagerApproval } from './ManagerApproval.tsx';
 import { Payment } from './Payment.tsx';
 import { ProductButton } from './ProductButton.tsx';
 
@@ -31,9 +34,13 @@ function measureLookup(name: keyof typeof measureCounts, start: number, query: s
   performance.measure(name, { start, end: performance.now(), detail: { query, hits } });
 }
 
+/** A change to the cart waiting for a manager's approval: another price, or a void down to `quantity` (0: the line goes). */
+type Pending = { kind: 'price'; productId: string } | { kind: 'void'; productId: string; quantity: number };
+
 export function Sell() {
   const client = useSession((s) => s.client);
-  const { cart, payment, message, add, setQuantity, remove, openPayment, say } = useSale();
+  const { cart, payment, message, add, setQuantity, openPayment, say } = useSale();
+  const [pending, setPending] = useState<Pending | null>(null);
   const go = useNav((s) => s.go);
   const canOrder = cart.lines.length > 0;
   const [query, setQuery] = useState('');
@@ -79,6 +86,8 @@ export function Sell() {
   // at once. So a scan never depends on how fast the keystrokes come. Shortcuts as well.
   useEffect(() => {
     const onKey = (e: globalThis.KeyboardEvent): void => {
+      // A manager's approval is being asked: its dialog has the keys (Escape cancels it).
+      if (pending) return;
       if (e.key === 'F2') {
         e.preventDefault();
         searchRef.current?.focus();
@@ -216,25 +225,39 @@ export function Sell() {
                     {l.outOfAssortment && <span className="badge">{t.outOfAssortment}</span>}
                   </td>
                   <td className="qty">
-                    <button type="button" aria-label={`Decrease ${l.name}`} onClick={() => setQuantity(i, l.quantity - 1)} disabled={l.quantity <= 1}>
+                    {/* Lowering a quantity or removing a line is a void: a manager approves it first. */}
+                    <button
+                      type="button"
+                      aria-label={`Decrease ${l.name}`}
+                      onClick={() => setPending({ kind: 'void', productId: l.productId, quantity: l.quantity - 1 })}
+                      disabled={l.quantity <= 1}
+                    >
                       −
                     </button>
-                    <input
-                      type="number"
-                      min={1}
-                      max={9999}
-                      aria-label={`Quantity for ${l.name}`}
-                      value={l.quantity}
-                      onChange={(e) => setQuantity(i, Number(e.target.value))}
+                    <QuantityInput
+                      line={l}
+                      onRaise={(q) => setQuantity(i, q)}
+                      onLower={(q) => setPending({ kind: 'void', productId: l.productId, quantity: q })}
                     />
                     <button type="button" aria-label={`Increase ${l.name}`} onClick={() => setQuantity(i, l.quantity + 1)}>
                       +
                     </button>
                   </td>
-                  <td className="num">{euro(l.unitPriceCents)}</td>
+                  <td className="num">
+                    {euro(l.unitPriceCents)}
+                    {l.priceOverride && (
+                      <small className="muted price-was" data-testid={`price-was-${l.productId}`}>
+                        {' '}
+                        {t.priceWas(euro(l.priceOverride.originalUnitPriceCents), l.priceOverride.managerId)}
+                      </small>
+                    )}{' '}
+                    <button type="button" className="link price-change" aria-label={`Change price of ${l.name}`} onClick={() => setPending({ kind: 'price', productId: l.productId })}>
+                      {t.priceButton}
+                    </button>
+                  </td>
                   <td className="num">{euro(lineAmount(l))}</td>
                   <td>
-                    <button type="button" className="link" aria-label={`Remove ${l.name}`} onClick={() => remove(i)}>
+                    <button type="button" className="link" aria-label={`Remove ${l.name}`} onClick={() => setPending({ kind: 'void', productId: l.productId, quantity: 0 })}>
                       ✕
                     </button>
                   </td>
@@ -270,6 +293,97 @@ export function Sell() {
         </div>
       </section>
       {payment && <Payment kind={payment.kind} totalCents={totals.totalCents} />}
+      {pending && <ApprovalDialog pending={pending} line={cart.lines.find((l) => l.productId === pending.productId)} onClose={() => setPending(null)} />}
     </main>
+  );
+}
+
+/**
+ * A line's quantity as typed. A higher quantity applies at once; a lower one is a void, asked
+ * when the cashier is done typing (Enter, or leaving the field), so typing "12" over "2" passes
+ * through "1" without asking a manager.
+ */
+function QuantityInput({ line, onRaise, onLower }: { line: CartLine; onRaise(quantity: number): void; onLower(quantity: number): void }) {
+  const [draft, setDraft] = useState<string | null>(null);
+  const commit = (): void => {
+    if (draft === null) return;
+    setDraft(null);
+    const n = Number(draft);
+    if (draft.trim() !== '' && Number.isSafeInteger(n) && n >= 1 && n < line.quantity) onLower(n);
+    // Not a quantity at all: the cart says why (and stays as it was).
+    else if (n !== line.quantity) onRaise(n);
+  };
+  return (
+    <input
+      type="number"
+      min={1}
+      max={9999}
+      aria-label={`Quantity for ${line.name}`}
+      value={draft ?? line.quantity}
+      onChange={(e) => {
+        const v = e.target.value;
+        const n = Number(v);
+        if (v.trim() !== '' && Number.isSafeInteger(n) && n > line.quantity) {
+          setDraft(null);
+          onRaise(n);
+        } else setDraft(v);
+      }}
+      onBlur={commit}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter') {
+          e.preventDefault();
+          commit();
+        }
+      }}
+    />
+  );
+}
+
+/** The manager's approval of a pending change: a new price (typed here), or a void. */
+function ApprovalDialog({ pending, line, onClose }: { pending: Pending; line: CartLine | undefined; onClose(): void }) {
+  const { voidItems, overridePrice } = useSale();
+  const [priceText, setPriceText] = useState('');
+  // The line went meanwhile (nothing else can take it off while the dialog is open, but be sure).
+  useEffect(() => {
+    if (!line) onClose();
+  }, [line, onClose]);
+  if (!line) return null;
+
+  const attempt = (change: () => void): string | null => {
+    try {
+      change();
+      onClose();
+      return null;
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
+
+  if (pending.kind === 'void') {
+    const quantity = line.quantity - pending.quantity;
+    return (
+      <ManagerApproval
+        label={t.voidTitle(line.name)}
+        intro={t.voidIntro(quantity, line.name, euro(quantity * line.unitPriceCents))}
+        onApproved={(a) => attempt(() => voidItems(line.productId, pending.quantity, { managerId: a.managerId, reason: a.reason }))}
+        onClose={onClose}
+      />
+    );
+  }
+
+  const cents = parseCents(priceText);
+  const problem = priceText.trim() === '' ? null : cents === null ? t.notAPrice : cents === line.unitPriceCents ? t.samePrice : null;
+  return (
+    <ManagerApproval
+      label={t.changePriceTitle(line.name)}
+      intro={t.changePriceIntro(line.name, euro(line.unitPriceCents))}
+      ready={cents !== null && problem === null}
+      onApproved={(a) => attempt(() => overridePrice(line.productId, cents ?? line.unitPriceCents, { managerId: a.managerId, reason: a.reason }))}
+      onClose={onClose}
+    >
+      <Field label={t.newPrice} hint={problem ?? undefined}>
+        <input value={priceText} onChange={(e) => setPriceText(e.target.value)} inputMode="decimal" autoComplete="off" autoFocus />
+      </Field>
+    </ManagerApproval>
   );
 }

@@ -104,9 +104,11 @@ export const stockSchema: RxJsonSchema<Doc<StockDoc>> = {
 /**
  * Version 1 added the chain (prevSeq, prevHash, hash) and an index on seq; the migration in
  * database.ts seals version-0 sales as chain starts, which HQ flags as restarts (nothing lost).
+ * Version 2 added a manager's approvals: `voids` (items taken off the cart before payment) and a
+ * line's `priceOverride`; both optional, so a version-1 sale migrates unchanged (same hash).
  */
 export const saleSchema: RxJsonSchema<Doc<SaleDoc>> = {
-  version: 1,
+  version: 2,
   primaryKey: 'id',
   type: 'object',
   properties: {
@@ -117,13 +119,14 @@ export const saleSchema: RxJsonSchema<Doc<SaleDoc>> = {
     seq: { type: 'integer', minimum: 1, maximum: 1_000_000_000_000, multipleOf: 1 },
     createdAt: { type: 'string' },
     operatorId: { type: 'string' },
-    lines: { type: 'array', items: { type: 'object' } },
+    lines: { type: 'array', items: { type: 'object', properties: { priceOverride: { type: ['object', 'null'] } } } },
     totalCents: { type: 'integer' },
     roundingCents: { type: 'integer' },
     payableCents: { type: 'integer' },
     changeCents: { type: 'integer' },
     vat: { type: 'array', items: { type: 'object' } },
     tenders: { type: 'array', items: { type: 'object' } },
+    voids: { type: 'array', items: { type: 'object' } },
     prevSeq: { type: ['integer', 'null'] },
     prevHash: { type: ['string', 'null'] },
     hash: { type: 'string' },

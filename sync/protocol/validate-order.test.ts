@@ -30,5 +30,8 @@ describe('validatePushRows: order events', () => {
     expect(problems({ ...created, lines: [{ ...created.lines[0]!, fulfilment: { mode: 'pickup', storeId: 'utrecht' } }] })[0]?.field).toBe('[1].newDocumentState.lines[0].fulfilment.storeId');
     expect(problems({ ...created, extra: 1 })[0]?.field).toBe('[1].newDocumentState.extra');
     expect(problems({ ...created, clock: 0 })[0]?.field).toBe('[1].newDocumentState.clock');
+    // Price overrides are for sales: an order line takes the shelf price and has no such field.
+    const priceOverride = { originalUnitPriceCents: 599, managerId: '900', reason: 'x' };
+    expect(problems({ ...created, lines: [{ ...created.lines[0]!, priceOverride }] })[0]?.field).toBe('[1].newDocumentState.lines[0].priceOverride');
   });
 });

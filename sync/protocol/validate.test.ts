@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type SellableProduct, addToCart, emptyCart } from '../../src/cart.ts';
+import { type SellableProduct, addToCart, emptyCart, overridePrice, removeLine, setQuantity } from '../../src/cart.ts';
 import { type SaleContext, type TenderInput, completeSale } from '../../src/sale.ts';
 import { seal } from '../../src/chain.ts';
 import { type ShiftEvent, closeShift, moveCash, openShift } from '../../src/shift.ts';
@@ -71,6 +71,16 @@ function mixedSale(seq = 2): SaleDoc {
     { kind: 'cash', tenderedCents: 5000 },
   ];
   return { ...seal(completeSale(cart, tenders, ctx(seq)), null), _deleted: false };
+}
+
+/** A card sale with a manager's approvals: coffee at 6,99 instead of 7,99, the gift card voided, one of 3 pans voided. */
+function approvedSale(seq = 3): SaleDoc {
+  const manager = { managerId: '900', reason: 'damaged box' };
+  let cart = addToCart(addToCart(addToCart(emptyCart, COFFEE, 2), PAN, 3), GIFT);
+  cart = overridePrice(cart, 0, 699, manager);
+  cart = removeLine(cart, 2, { managerId: '900', reason: 'customer changed their mind' });
+  cart = setQuantity(cart, 1, 2, manager);
+  return { ...seal(completeSale(cart, [{ kind: 'card', amountCents: 2 * 699 + 2 * 2999, reference: null as never }], ctx(seq)), null), _deleted: false };
 }
 
 function row(doc: unknown): PushRow<unknown> {
@@ -677,6 +687,109 @@ describe('the fast path of sale validation', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
+// A manager's approvals on a sale (src/cart.ts): a line's priceOverride, the sale's voids.
+
+describe('validatePushRows: price overrides and voids', () => {
+  type Doc = ReturnType<typeof json> & { voids: Record<string, unknown>[] };
+  const approved = (): Doc => json(approvedSale()) as Doc;
+  const override = (doc: Doc): Record<string, unknown> => doc.lines[0]!.priceOverride as Record<string, unknown>;
+
+  it('accepts a sale with both, through the fast path and through the schema alike', () => {
+    const sale = approvedSale();
+    expect(sale.lines[0]!.priceOverride).toEqual({ originalUnitPriceCents: 799, managerId: '900', reason: 'damaged box' });
+    expect(sale.voids).toHaveLength(2);
+    expect(pushOne(sale)).toEqual({ ok: true, value: [sale] });
+    expect(fastSaleShape(JSON.parse(JSON.stringify(sale)))).toBe(true);
+    expect(saleDocSchema.safeParse(JSON.parse(JSON.stringify(sale))).success).toBe(true);
+  });
+
+  it('accepts a sale of an older register without either field, and null / [] for none', () => {
+    const old = json();
+    expect('voids' in old || old.lines.some((l) => 'priceOverride' in l)).toBe(false);
+    expect(pushOne(old).ok).toBe(true);
+    const none = { ...json(), voids: [], lines: json().lines.map((l) => ({ ...l, priceOverride: null })) };
+    expect(fastSaleShape(none)).toBe(true);
+    expect(pushOne(none).ok).toBe(true);
+  });
+
+  it('names an override field that is missing, unknown or of the wrong type', () => {
+    for (const field of ['originalUnitPriceCents', 'managerId', 'reason']) {
+      const doc = approved();
+      delete override(doc)[field];
+      expectRejected(pushOne(doc), `[0].newDocumentState.lines[0].priceOverride.${field}`);
+    }
+    const extra = approved();
+    override(extra).approvedAt = '2025-03-14T10:15:00.000Z';
+    expectRejected(pushOne(extra), '[0].newDocumentState.lines[0].priceOverride.approvedAt', /not a field/);
+    const typed = approved();
+    override(typed).originalUnitPriceCents = 7.99;
+    expectRejected(pushOne(typed), '[0].newDocumentState.lines[0].priceOverride.originalUnitPriceCents');
+    const blank = approved();
+    override(blank).managerId = '';
+    expectRejected(pushOne(blank), '[0].newDocumentState.lines[0].priceOverride.managerId');
+  });
+
+  it('names an override that changes nothing, a blank reason, and a line amount not at the overridden price', () => {
+    const same = approved();
+    override(same).originalUnitPriceCents = 699;
+    expectRejected(pushOne(same), '[0].newDocumentState.lines[0].priceOverride.originalUnitPriceCents', /equals unitPriceCents/);
+    const blank = approved();
+    override(blank).reason = '   ';
+    expectRejected(pushOne(blank), '[0].newDocumentState.lines[0].priceOverride.reason');
+    const shelf = approved();
+    shelf.lines[0]!.amountCents = 2 * 799;
+    expectRejected(pushOne(shelf), '[0].newDocumentState.lines[0].amountCents');
+  });
+
+  it('names a void whose quantity is not a positive whole number, or whose fields are missing or unknown', () => {
+    for (const quantity of [0, -1, 1.5, '1']) {
+      const doc = approved();
+      doc.voids[1]!.quantity = quantity;
+      expectRejected(pushOne(doc), '[0].newDocumentState.voids[1].quantity');
+    }
+    for (const field of ['productId', 'name', 'quantity', 'unitPriceCents', 'managerId', 'reason']) {
+      const doc = approved();
+      delete doc.voids[0]![field];
+      expectRejected(pushOne(doc), `[0].newDocumentState.voids[0].${field}`);
+    }
+    const extra = approved();
+    extra.voids[0]!.amountCents = 2500;
+    expectRejected(pushOne(extra), '[0].newDocumentState.voids[0].amountCents', /not a field/);
+    const blank = approved();
+    blank.voids[0]!.reason = ' ';
+    expectRejected(pushOne(blank), '[0].newDocumentState.voids[0].reason');
+    expectRejected(pushOne({ ...approved(), voids: {} }), '[0].newDocumentState.voids');
+  });
+
+  it('the fast path never takes anything the schema refuses (random changes anywhere in such a sale)', () => {
+    const paths = (v: unknown, at: (string | number)[] = []): (string | number)[][] =>
+      v && typeof v === 'object'
+        ? [at, ...Object.entries(v as Record<string, unknown>).flatMap(([k, x]) => paths(x, [...at, Array.isArray(v) ? Number(k) : k]))]
+        : [at];
+    const base = JSON.parse(JSON.stringify(approvedSale())) as Record<string, unknown>;
+    const all = paths(base).filter((p) => p.length > 0);
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...all),
+        fc.oneof(fc.jsonValue(), fc.constant(undefined), fc.constant(null), fc.constant([]), fc.string(), fc.integer(), fc.constant('\u0000')),
+        fc.boolean(),
+        (path, value, addKey) => {
+          const doc = JSON.parse(JSON.stringify(base)) as Record<string, unknown>;
+          let target = doc as Record<string | number, unknown>;
+          for (const key of path.slice(0, -1)) target = target[key] as Record<string | number, unknown>;
+          const last = path[path.length - 1] as string | number;
+          if (addKey && typeof target === 'object' && !Array.isArray(target)) target[`x${String(last)}`] = value;
+          else if (value === undefined) delete target[last];
+          else target[last] = value;
+          if (fastSaleShape(doc)) expect(saleDocSchema.safeParse(doc).success).toBe(true);
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
 // Shift events (src/shift.ts): the schema, then verifyShiftEvent, with the field named.
 
 describe('validatePushRows: shift events', () => {
@@ -743,6 +856,18 @@ describe('validatePushRows: shift events', () => {
     const typed = closedDoc() as unknown as { report: { sales: { count: unknown } } };
     typed.report.sales.count = '1';
     expectRejected(push(typed), '[0].newDocumentState.report.sales.count');
+  });
+
+  it('accepts a Z report with the overrides and voids of its shift, and one made before they were counted', () => {
+    expect(closedDoc().report.overrides).toEqual({ lines: 0, differenceCents: 0 });
+    expect(closedDoc().report.voids).toEqual({ count: 0, amountCents: 0 });
+    const older = closedDoc() as unknown as { report: Record<string, unknown> };
+    delete older.report.overrides;
+    delete older.report.voids;
+    expect(push(older).ok).toBe(true);
+    const typed = closedDoc() as unknown as { report: { voids: { count: unknown } } };
+    typed.report.voids.count = -1;
+    expectRejected(push(typed), '[0].newDocumentState.report.voids.count');
   });
 
   it('names an unknown type and negative marks', () => {

@@ -26,7 +26,7 @@ const locationId = z.string().regex(LOCATION_ID, 'must be 1-8 capitals or digits
 const vat = z.enum(['high', 'low', 'zero']);
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 hash (64 hex digits)');
 
-const saleLine = z.strictObject({
+const saleLineBase = z.strictObject({
   lineNo: z.int().min(1).max(1000),
   productId: text(1, 64),
   itemNumber: text(1, 32),
@@ -37,6 +37,20 @@ const saleLine = z.strictObject({
   amountCents: nonNegCents,
   vat,
   outOfAssortment: z.boolean(),
+});
+const managerId = text(1, 32);
+const approvalReason = text(1, 200);
+/** A price a manager approved instead of the shelf price (src/cart.ts PriceOverride). Optional: older registers send none. */
+const priceOverride = z.strictObject({ originalUnitPriceCents: nonNegCents, managerId, reason: approvalReason });
+const saleLine = saleLineBase.extend({ priceOverride: priceOverride.nullable().optional() });
+/** Items voided from the cart before payment (src/cart.ts VoidedItems). Optional: older registers send none. */
+const saleVoid = z.strictObject({
+  productId: text(1, 64),
+  name: text(1, 200),
+  quantity: z.int().min(1).max(9999),
+  unitPriceCents: nonNegCents,
+  managerId,
+  reason: approvalReason,
 });
 
 const tender = z.discriminatedUnion('kind', [
@@ -75,6 +89,7 @@ export const saleDocSchema = z.strictObject({
     .max(3),
   // A sale of free items (total 0) has no tender; otherwise verifySale requires tenders = payable.
   tenders: z.array(tender).max(10),
+  voids: z.array(saleVoid).max(1000).optional(),
   // The register's chain (src/chain.ts): HQ checks the links and flags breaks; it never refuses
   // a record for them, so no sale is lost over a broken link.
   prevSeq: z.int().min(1).nullable(),
@@ -98,6 +113,13 @@ const BARCODE = /^\d{8,14}$/;
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const VATS = new Set(['high', 'low', 'zero']);
 
+/** The required keys, each optional key at most once, and nothing else. */
+function hasKeysAnd(o: Obj, keys: readonly string[], optional: readonly string[]): boolean {
+  let extra = 0;
+  for (const k of optional) if (Object.prototype.hasOwnProperty.call(o, k)) extra++;
+  return hasKeys(o, keys.length + extra, [...keys, ...optional.filter((k) => Object.prototype.hasOwnProperty.call(o, k))]);
+}
+
 /** Exactly these keys, no more, no fewer. */
 function hasKeys(o: Obj, count: number, keys: readonly string[]): boolean {
   let n = 0;
@@ -115,9 +137,13 @@ const LINE_KEYS = ['lineNo', 'productId', 'itemNumber', 'barcode', 'name', 'quan
 const VAT_KEYS = ['vat', 'rateBp', 'grossCents', 'vatCents', 'netCents'] as const;
 const CARD_KEYS = ['kind', 'amountCents', 'reference'] as const;
 const CASH_KEYS = ['kind', 'amountCents', 'tenderedCents', 'changeCents'] as const;
+const OVERRIDE_KEYS = ['originalUnitPriceCents', 'managerId', 'reason'] as const;
+const VOID_KEYS = ['productId', 'name', 'quantity', 'unitPriceCents', 'managerId', 'reason'] as const;
+const SALE_OPTIONAL = ['voids'] as const;
+const LINE_OPTIONAL = ['priceOverride'] as const;
 
 export function fastSaleShape(v: unknown): v is SaleDoc {
-  if (!isObj(v) || !hasKeys(v, SALE_KEYS.length, SALE_KEYS)) return false;
+  if (!isObj(v) || !hasKeysAnd(v, SALE_KEYS, SALE_OPTIONAL)) return false;
   if (!isText(v.id, 1, 40) || !isText(v.receiptNo, 1, 40) || !isText(v.operatorId, 1, 32)) return false;
   if (typeof v.storeId !== 'string' || !LOCATION_ID.test(v.storeId) || typeof v.registerId !== 'string' || !LOCATION_ID.test(v.registerId)) return false;
   if (!isInt(v.seq, 1, Number.MAX_SAFE_INTEGER)) return false;
@@ -131,11 +157,25 @@ export function fastSaleShape(v: unknown): v is SaleDoc {
   const { lines, vat, tenders } = v;
   if (!Array.isArray(lines) || lines.length < 1 || lines.length > 500) return false;
   for (const l of lines as unknown[]) {
-    if (!isObj(l) || !hasKeys(l, LINE_KEYS.length, LINE_KEYS)) return false;
+    if (!isObj(l) || !hasKeysAnd(l, LINE_KEYS, LINE_OPTIONAL)) return false;
     if (!isInt(l.lineNo, 1, 1000) || !isText(l.productId, 1, 64) || !isText(l.itemNumber, 1, 32) || !isText(l.name, 1, 200)) return false;
     if (!(l.barcode === null || (typeof l.barcode === 'string' && BARCODE.test(l.barcode)))) return false;
     if (!isInt(l.quantity, 1, 9999) || !isInt(l.unitPriceCents, 0, MAX_CENTS) || !isInt(l.amountCents, 0, MAX_CENTS)) return false;
     if (typeof l.vat !== 'string' || !VATS.has(l.vat) || typeof l.outOfAssortment !== 'boolean') return false;
+    if (Object.prototype.hasOwnProperty.call(l, 'priceOverride') && l.priceOverride !== null) {
+      const o = l.priceOverride;
+      if (!isObj(o) || !hasKeys(o, OVERRIDE_KEYS.length, OVERRIDE_KEYS)) return false;
+      if (!isInt(o.originalUnitPriceCents, 0, MAX_CENTS) || !isText(o.managerId, 1, 32) || !isText(o.reason, 1, 200)) return false;
+    }
+  }
+  if (Object.prototype.hasOwnProperty.call(v, 'voids')) {
+    const voids = v.voids;
+    if (!Array.isArray(voids) || voids.length > 1000) return false;
+    for (const x of voids as unknown[]) {
+      if (!isObj(x) || !hasKeys(x, VOID_KEYS.length, VOID_KEYS)) return false;
+      if (!isText(x.productId, 1, 64) || !isText(x.name, 1, 200) || !isInt(x.quantity, 1, 9999) || !isInt(x.unitPriceCents, 0, MAX_CENTS)) return false;
+      if (!isText(x.managerId, 1, 32) || !isText(x.reason, 1, 200)) return false;
+    }
   }
   if (!Array.isArray(vat) || vat.length > 3) return false;
   for (const x of vat as unknown[]) {
@@ -204,7 +244,7 @@ const fulfilment = z.discriminatedUnion('mode', [
   z.strictObject({ mode: z.literal('pickup'), storeId: locationId }),
   z.strictObject({ mode: z.literal('ship'), fromLocationId: locationId, address, deliveryMode: text(1, 32), chargeCents: nonNegCents }),
 ]);
-const orderLine = saleLine.extend({ fulfilment });
+const orderLine = saleLineBase.extend({ fulfilment });
 const orderPayment = z.strictObject({
   dueCents: nonNegCents,
   roundingCents: z.int().min(-2).max(2),
@@ -352,6 +392,9 @@ const shiftReportSchema = z.strictObject({
     cancellationRefundsCents: cents,
   }),
   outOfAssortment: z.strictObject({ lines: tally, amountCents: cents }),
+  // Optional: Z reports made before price overrides and voids were counted have neither.
+  overrides: z.strictObject({ lines: tally, differenceCents: cents }).optional(),
+  voids: z.strictObject({ count: tally, amountCents: cents }).optional(),
   cashMoves: z.strictObject({ inCents: nonNegCents, outCents: nonNegCents, count: tally }),
   records: z.strictObject({ sales: tally, orderEvents: tally, returns: tally, cashMoves: tally }),
   expectedCashCents: cents,

@@ -12,7 +12,7 @@ export interface ZReportCheck {
   status: 'matches' | 'differs' | 'incomplete';
   /** Records of the shift HQ does not hold yet (the opening itself counts as one when it is missing). */
   missing: number;
-  /** The parts of the report that differ from HQ's: tenders, vat, sales, returns, orders, outOfAssortment, cashMoves, records, floatCents, expectedCashCents. */
+  /** The parts of the report that differ from HQ's: tenders, vat, sales, returns, orders, outOfAssortment, overrides, voids (when the report has them: a register before them sent neither), cashMoves, records, floatCents, expectedCashCents. */
   differences: string[];
 }
 

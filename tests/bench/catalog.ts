@@ -64,7 +64,7 @@ import { prng } from '../../resources/demo/generate.ts';
 import { PULL_COLLECTIONS, type PullCollection } from '../../sync/protocol/docs.ts';
 import { MAX_PULL_LIMIT, type EnrolResponse, type PullResponse } from '../../sync/protocol/wire.ts';
 import { PG_ADMIN_URL } from '../support/backends.ts';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, inEnglish, readyToSell } from '../support/browser.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, approveAsManager, inEnglish, readyToSell } from '../support/browser.ts';
 import { type HqProcess, createHqProcess } from '../support/hq-process.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -757,10 +757,17 @@ async function nextMeasure(page: Page, name: 'kassa:barcode' | 'kassa:search', q
   return value;
 }
 
-/** Removes every cart line (the ✕ buttons) and puts the focus back in the search field. */
+/**
+ * Removes every cart line (the ✕ buttons) and puts the focus back in the search field. Removing a
+ * scanned line is a void: the demo manager approves each (outside the measured lookups).
+ */
 async function clearCart(page: Page): Promise<void> {
   const removes = page.getByRole('button', { name: /^Remove / });
-  while ((await removes.count()) > 0) await removes.first().click();
+  while ((await removes.count()) > 0) {
+    const name = ((await removes.first().getAttribute('aria-label')) ?? '').replace(/^Remove /, '');
+    await removes.first().click();
+    await approveAsManager(page, `Void: ${name}`, 'benchmark');
+  }
   await searchField(page).focus();
 }
 

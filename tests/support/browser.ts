@@ -23,6 +23,28 @@ export const DEMO_CASHIER = { id: '100', pin: '1234' } as const;
 export const DEMO_MANAGER = { id: '900', pin: '9999' } as const;
 
 /**
+ * A manager's approval at the register (a void, a price change): the dialog named `dialogName`
+ * gets the manager's id, PIN and `reason`, then Approve; waits until the dialog has closed.
+ * `fields` fills the change's own fields first (the new price), by label.
+ */
+export async function approveAsManager(
+  page: Page,
+  dialogName: string,
+  reason: string,
+  opts: { manager?: { id: string; pin: string }; fields?: Record<string, string> } = {},
+): Promise<void> {
+  const manager = opts.manager ?? DEMO_MANAGER;
+  const dialog = page.getByRole('dialog', { name: dialogName });
+  await dialog.waitFor();
+  for (const [label, value] of Object.entries(opts.fields ?? {})) await dialog.getByLabel(label, { exact: true }).fill(value);
+  await dialog.getByLabel('Manager id', { exact: true }).fill(manager.id);
+  await dialog.getByLabel('Manager PIN', { exact: true }).fill(manager.pin);
+  await dialog.getByLabel('Reason', { exact: true }).fill(reason);
+  await dialog.getByRole('button', { name: 'Approve' }).click();
+  await dialog.waitFor({ state: 'detached', timeout: 30_000 });
+}
+
+/**
  * The register in English for this page (its default is Dutch): the tests read English words.
  * An init script, so it holds for every later navigation and reload of the page.
  */

@@ -165,6 +165,8 @@ export function NewOrder() {
   if (!name.trim()) problems.push(t.needName);
   const lines: NewOrderLine[] = cart.lines.map((l) => {
     const c = choiceOf(l);
+    // A manager's price override is recorded on a sale only: an order takes shelf prices.
+    if (l.priceOverride) problems.push(t.orderPriceChanged(l.name));
     let fulfilment: Fulfilment;
     if (c.mode === 'carry') fulfilment = { mode: 'carry' };
     else if (c.mode === 'pickup') {

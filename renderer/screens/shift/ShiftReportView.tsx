@@ -6,6 +6,8 @@ import { t } from '../../i18n.ts';
 /** The body of an X or Z report: per tender, per VAT rate, what happened, the cash expected. */
 export function ShiftReportView({ report }: { report: ShiftReport }) {
   const { tenders, sales, returns, orders, outOfAssortment, cashMoves, records } = report;
+  // A report made before overrides and voids were counted has neither: shown as none.
+  const { overrides = { lines: 0, differenceCents: 0 }, voids = { count: 0, amountCents: 0 } }: Partial<Pick<ShiftReport, 'overrides' | 'voids'>> = report;
   return (
     <div className="shift-report">
       <p>
@@ -86,6 +88,18 @@ export function ShiftReportView({ report }: { report: ShiftReport }) {
           <tr>
             <th scope="row">{t.outOfAssortmentLines(outOfAssortment.lines)}</th>
             <td className="num">{euro(outOfAssortment.amountCents)}</td>
+          </tr>
+          <tr>
+            <th scope="row">{t.overridesCount(overrides.lines)}</th>
+            <td className="num" data-testid="shift-overrides">
+              {euro(overrides.differenceCents)}
+            </td>
+          </tr>
+          <tr>
+            <th scope="row">{t.voidsCount(voids.count)}</th>
+            <td className="num" data-testid="shift-voids">
+              {euro(voids.amountCents)}
+            </td>
           </tr>
           <tr>
             <th scope="row">{t.cashInTotal}</th>
