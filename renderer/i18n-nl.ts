@@ -492,7 +492,8 @@ export const nl: Words = {
   shiftStillOpen: 'De dienst is nog open: sluit die eerst (Z-rapport).',
   shiftClosed: 'Dienst gesloten (Z-rapport gemaakt)',
   goToShift: 'Naar de dienst',
-  openExceptions: (n: number) => (n === 0 ? 'Geen open uitzonderingen' : `${n} open uitzonderingen om na te kijken`),
+  openExceptions: (n: number) => (n === 0 ? 'Geen open uitzonderingen' : n === 1 ? '1 open uitzondering om na te kijken' : `${n} open uitzonderingen om na te kijken`),
+  alertKinds: { cash_difference: 'Kasverschil', double_return: 'Dubbel retour', return_review: 'Retour zonder bon', conflicting_record: 'Tegenstrijdig record' } as Record<string, string>,
   exceptionAdvice: (kind: string) =>
     ({
       cancelled_after_handout: 'De goederen zijn meegegeven en het geld is terugbetaald: neem contact op met de klant over de terugbetaling.',
@@ -521,4 +522,17 @@ export const nl: Words = {
   netCol: 'Netto',
   grossCol: 'Bruto',
   hqNotYetReachable: 'Het hoofdkantoor is nog niet bereikbaar; de kassa blijft het proberen.',
+  priceButton: 'Prijs',
+  changePriceTitle: (name: string) => `Prijs wijzigen: ${name}`,
+  changePriceIntro: (name: string, price: string) => `${name} kost ${price} per stuk. Een andere prijs moet een manager goedkeuren.`,
+  newPrice: 'Nieuwe prijs',
+  notAPrice: 'Typ een prijs, bijvoorbeeld 4,99.',
+  samePrice: 'Dat is al de prijs.',
+  priceWas: (was: string, managerId: string) => `was ${was}, goedgekeurd door ${managerId}`,
+  voidTitle: (name: string) => `Storneren: ${name}`,
+  voidIntro: (quantity: number, name: string, amount: string) => `${quantity} × ${name} (${amount}) van de verkoop halen. Een storno moet een manager goedkeuren.`,
+  receiptPriceChanged: (was: string) => `prijs gewijzigd, was ${was}`,
+  overridesCount: (n: number) => `Prijswijzigingen (${n})`,
+  voidsCount: (n: number) => `Storno's (${n})`,
+  orderPriceChanged: (name: string) => `De prijs van ${name} is gewijzigd: een klantorder gaat uit van winkelprijzen. Verkoop het, of zet de winkelprijs terug.`,
 };

@@ -485,7 +485,8 @@ const en = {
   shiftStillOpen: 'The shift is still open: close it (Z report) first.',
   shiftClosed: 'Shift closed (Z report made)',
   goToShift: 'Go to the shift',
-  openExceptions: (n: number) => (n === 0 ? 'No open exceptions' : `${n} open exceptions to look at`),
+  openExceptions: (n: number) => (n === 0 ? 'No open exceptions' : n === 1 ? '1 open exception to look at' : `${n} open exceptions to look at`),
+  alertKinds: { cash_difference: 'Cash difference', double_return: 'Returned twice', return_review: 'Return without receipt', conflicting_record: 'Conflicting record' } as Record<string, string>,
   exceptionAdvice: (kind: string) =>
     ({
       cancelled_after_handout: 'Goods left and money was refunded: contact the customer about the refund.',
@@ -514,6 +515,19 @@ const en = {
   netCol: 'Net',
   grossCol: 'Gross',
   hqNotYetReachable: 'HQ cannot be reached yet; the register keeps trying.',
+  priceButton: 'Price',
+  changePriceTitle: (name: string) => `Change price: ${name}`,
+  changePriceIntro: (name: string, price: string) => `${name} is ${price} each. Another price needs a manager’s approval.`,
+  newPrice: 'New price',
+  notAPrice: 'Type a price, such as 4.99.',
+  samePrice: 'That is the price already.',
+  priceWas: (was: string, managerId: string) => `was ${was}, approved by ${managerId}`,
+  voidTitle: (name: string) => `Void: ${name}`,
+  voidIntro: (quantity: number, name: string, amount: string) => `Take ${quantity} × ${name} (${amount}) off the sale. A void needs a manager’s approval.`,
+  receiptPriceChanged: (was: string) => `price changed, was ${was}`,
+  overridesCount: (n: number) => `Price overrides (${n})`,
+  voidsCount: (n: number) => `Voids (${n})`,
+  orderPriceChanged: (name: string) => `The price of ${name} was changed: a customer order takes shelf prices. Sell it, or set its shelf price back.`,
 } as const;
 
 /** A table's shape with its words widened to `string`: what every language must provide. */

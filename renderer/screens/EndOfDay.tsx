@@ -159,7 +159,7 @@ export function EndOfDay() {
               ))}
               {check.alerts.map((a) => (
                 <li key={`${a.kind}-${a.recordId}-${a.createdAt}`} className="error">
-                  <strong>{a.kind}</strong> — {a.message}
+                  <strong>{t.alertKinds[a.kind] ?? a.kind}</strong> — {a.message}
                   {a.amountCents !== null && ` (${euro(a.amountCents)})`}. {t.exceptionAdvice(a.kind)}
                 </li>
               ))}

@@ -5,6 +5,7 @@ import type { Enrolled } from '../../sync/client/index.ts';
 import type { RegisterConfig } from '../bridge/types.ts';
 import { t } from '../i18n.ts';
 import { Field } from '../components/Field.tsx';
+import { LanguageSwitch } from '../components/LanguageSwitch.tsx';
 
 interface Props {
   preset: RegisterConfig;
@@ -112,6 +113,7 @@ export function Enrol({ preset, onEnrolled }: Props) {
           {busy ? t.enrolling : t.enrol}
         </button>
       </form>
+      <LanguageSwitch />
     </main>
   );
 }
