@@ -135,7 +135,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const { store } = opts;
   // Path parameters up to 2,000 characters reach the routes, which refuse a bad one naming it:
   // the router's own limit (100) answered 414 with Fastify's body instead of HQ's (found by the fuzz test).
-  const app = Fastify({ logger: opts.log ?? false, bodyLimit: MAX_BODY_BYTES, maxParamLength: 2000 });
+  const app = Fastify({ logger: opts.log ?? false, bodyLimit: MAX_BODY_BYTES, routerOptions: { maxParamLength: 2000 } });
 
   // ---- errors: always { error, message, field? } ------------------------------------------
   app.setErrorHandler((err: unknown, _req, reply) => {
