@@ -535,4 +535,6 @@ export const nl: Words = {
   overridesCount: (n: number) => `Prijswijzigingen (${n})`,
   voidsCount: (n: number) => `Storno's (${n})`,
   orderPriceChanged: (name: string) => `De prijs van ${name} is gewijzigd: een klantorder gaat uit van winkelprijzen. Verkoop het, of zet de winkelprijs terug.`,
+  pinCheckUnavailable: (message: string) =>
+    `Pincodes kunnen hier niet worden gecontroleerd (${message}). De kassa controleert pincodes met de cryptografie van de browser, en die werkt alleen in de desktop-app, op 127.0.0.1 of localhost, of via HTTPS.`,
 };

@@ -528,6 +528,8 @@ const en = {
   overridesCount: (n: number) => `Price overrides (${n})`,
   voidsCount: (n: number) => `Voids (${n})`,
   orderPriceChanged: (name: string) => `The price of ${name} was changed: a customer order takes shelf prices. Sell it, or set its shelf price back.`,
+  pinCheckUnavailable: (message: string) =>
+    `PINs cannot be checked here (${message}). The register checks PINs with the browser's cryptography, which works only in the desktop app, at 127.0.0.1 or localhost, or over HTTPS.`,
 } as const;
 
 /** A table's shape with its words widened to `string`: what every language must provide. */

@@ -27,7 +27,8 @@ export function SignIn() {
       signedIn(await client.signIn(unlocking ? operator.operatorId : id, pin));
     } catch (err) {
       setPin('');
-      setError(err instanceof SignInError && err.retryAfterMs !== null ? t.pinLockedOut(Math.ceil(err.retryAfterMs / 1000)) : t.signInWrong);
+      if (!(err instanceof SignInError)) setError(t.pinCheckUnavailable((err as Error).message));
+      else setError(err.retryAfterMs !== null ? t.pinLockedOut(Math.ceil(err.retryAfterMs / 1000)) : t.signInWrong);
     } finally {
       setBusy(false);
     }
