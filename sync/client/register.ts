@@ -13,7 +13,7 @@ import { HqHttp } from './http.ts';
 import { createOrderMethods } from './orders.ts';
 import { type Replication, startReplication } from './replication.ts';
 import { createReturnMethods } from './returns.ts';
-import { PinAttempts, createShiftMethods } from './shifts.ts';
+import { type PinAttemptState, PinAttempts, createShiftMethods } from './shifts.ts';
 import { createEndOfDayMethods } from './end-of-day.ts';
 import { ProductIndex } from './search-index.ts';
 import { StatusTracker } from './status.ts';
@@ -56,6 +56,8 @@ const META = 'register-meta';
  * register, only the public key goes to HQ). `registeredAt`: when HQ acknowledged the public key.
  */
 const KEYS = 'register-keys';
+/** Wrong PIN attempts per operator id (shifts.ts PinAttempts), so a reload does not lift a lock-out. */
+const PIN_ATTEMPTS_DOC = 'pin-attempts';
 interface StoredKeys extends RegisterKeyPair {
   registeredAt: string | null;
 }
@@ -360,7 +362,13 @@ export async function openRegister(
     hqMaybeReachable: () => status.get().online || status.get().offlineSince === null,
   });
 
-  const attempts = new PinAttempts(() => now().getTime());
+  const attempts = new PinAttempts(
+    () => now().getTime(),
+    (await db.getLocal<{ operators: Record<string, PinAttemptState> }>(PIN_ATTEMPTS_DOC))?.get('operators') ?? {},
+    async (operators) => {
+      await db.upsertLocal(PIN_ATTEMPTS_DOC, { operators });
+    },
+  );
   const shifts = createShiftMethods({
     db,
     storeId: identity.storeId,
@@ -404,9 +412,9 @@ export async function openRegister(
       const id = operatorId.trim();
       attempts.check(id);
       const approval = await orders.approveAsManager(id, pin);
-      if (approval) attempts.succeeded(id);
+      if (approval) await attempts.succeeded(id);
       else {
-        attempts.failed(id);
+        await attempts.failed(id);
         attempts.check(id);
       }
       return approval;

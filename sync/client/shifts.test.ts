@@ -98,6 +98,24 @@ describe('sign-in at the register (offline, from the replica)', () => {
   });
 });
 
+describe('a lock-out across a restart', () => {
+  it('still holds after the register is closed and opened again (a reload does not lift it)', async () => {
+    const idb = new IDBFactory();
+    await operators(idb, [{ id: '900', role: 'manager', storeId: null, pin: '9999' }]);
+    let now = new Date('2026-12-07T10:00:00Z').getTime();
+    const first = await register(idb, () => new Date(now));
+    for (let i = 0; i < 4; i++) await expect(first.signIn('900', '0000')).rejects.toThrow('Operator id or PIN is wrong');
+    await expect(first.signIn('900', '0000')).rejects.toThrow(/Too many wrong PINs/);
+    await first.close();
+    open.splice(open.indexOf(first), 1);
+
+    const again = await register(idb, () => new Date(now));
+    await expect(again.signIn('900', '9999')).rejects.toThrow(/Too many wrong PINs for 900: try again in 30 s/);
+    now += PIN_LOCKOUT_MS;
+    expect(await again.signIn('900', '9999')).toMatchObject({ operatorId: '900' });
+  });
+});
+
 describe('a shift at the register', () => {
   it('opens with a float, holds the sales made in it, moves cash, and closes with the count into a Z report', async () => {
     const idb = new IDBFactory();

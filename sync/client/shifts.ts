@@ -44,14 +44,32 @@ export const PIN_ATTEMPTS = 5;
 export const PIN_LOCKOUT_MS = 30_000;
 const PIN_LOCKOUT_MAX_MS = 15 * 60_000;
 
+/** Wrong PINs of one operator id: the run so far, how often it was locked out, until when. */
+export interface PinAttemptState {
+  failures: number;
+  lockouts: number;
+  lockedUntil: number;
+}
+
 /**
- * Wrong PIN attempts per operator id at this register. Kept in memory: a restart of the register
- * takes longer than a lock-out, and guessing a 4-digit PIN at 5 tries per 30 s and more takes days.
+ * Wrong PIN attempts per operator id at this register. Kept in the replica too (`persist`), so
+ * reloading the page does not lift a lock-out: guessing a 4-digit PIN at 5 tries per 30 s,
+ * doubling, takes days.
  */
 export class PinAttempts {
-  private readonly state = new Map<string, { failures: number; lockouts: number; lockedUntil: number }>();
+  private readonly state: Map<string, PinAttemptState>;
 
-  constructor(private readonly now: () => number) {}
+  constructor(
+    private readonly now: () => number,
+    initial: Record<string, PinAttemptState> = {},
+    private readonly persist: (state: Record<string, PinAttemptState>) => Promise<void> = async () => undefined,
+  ) {
+    this.state = new Map(Object.entries(initial));
+  }
+
+  private save(): Promise<void> {
+    return this.persist(Object.fromEntries(this.state));
+  }
 
   /** Throws while the operator id is locked out. */
   check(operatorId: string): void {
@@ -62,7 +80,7 @@ export class PinAttempts {
     }
   }
 
-  failed(operatorId: string): void {
+  failed(operatorId: string): Promise<void> {
     const s = this.state.get(operatorId) ?? { failures: 0, lockouts: 0, lockedUntil: 0 };
     s.failures += 1;
     if (s.failures >= PIN_ATTEMPTS) {
@@ -71,10 +89,12 @@ export class PinAttempts {
       s.failures = 0;
     }
     this.state.set(operatorId, s);
+    return this.save();
   }
 
-  succeeded(operatorId: string): void {
-    this.state.delete(operatorId);
+  succeeded(operatorId: string): Promise<void> {
+    if (!this.state.delete(operatorId)) return Promise.resolve();
+    return this.save();
   }
 }
 
@@ -151,11 +171,11 @@ export function createShiftMethods(deps: ShiftDeps): ShiftMethods {
       const here = op && (op.storeId === null || op.storeId === undefined || op.storeId === storeId);
       // The same answer for an unknown id and a wrong PIN: neither tells a guesser which it was.
       if (!op || !here || !(await verifyPin(pin, { pinHash: op.pinHash, pinSalt: op.pinSalt, pinIterations: op.pinIterations }))) {
-        attempts.failed(id);
+        await attempts.failed(id);
         attempts.check(id);
         throw new SignInError('Operator id or PIN is wrong');
       }
-      attempts.succeeded(id);
+      await attempts.succeeded(id);
       return { operatorId: op.id, name: op.name, role: op.role, signedInAt: now().toISOString() };
     },
 
