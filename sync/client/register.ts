@@ -206,6 +206,19 @@ export async function openRegister(
   let refusedCount = 0;
   const updatePending = (): void =>
     status.update({ pending: Math.max(0, salesCount + orderEventCount + ownReturnCount + shiftEventCount - ackCount), refused: refusedCount });
+  // Counted once before the register is handed out: until the subscriptions below first emit,
+  // the status would say "0 records waiting" (seen by a test that waited for 0 right after a
+  // restart, and briefly on screen).
+  const ownReturns = { selector: { storeId: { $eq: identity.storeId }, registerId: { $eq: identity.registerId } } };
+  [salesCount, orderEventCount, ownReturnCount, shiftEventCount, ackCount, refusedCount] = await Promise.all([
+    db.sales.count().exec(),
+    db.orderEvents.count().exec(),
+    db.returns.count(ownReturns).exec(),
+    db.shiftEvents.count().exec(),
+    db.acks.count().exec(),
+    db.acks.count({ selector: { status: { $ne: 'ok' } } }).exec(),
+  ]);
+  updatePending();
   subs.push(
     db.sales.count().$.subscribe((n) => {
       salesCount = n;
@@ -215,7 +228,7 @@ export async function openRegister(
       orderEventCount = n;
       updatePending();
     }),
-    db.returns.count({ selector: { storeId: { $eq: identity.storeId }, registerId: { $eq: identity.registerId } } }).$.subscribe((n) => {
+    db.returns.count(ownReturns).$.subscribe((n) => {
       ownReturnCount = n;
       updatePending();
     }),
