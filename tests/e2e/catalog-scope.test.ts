@@ -233,7 +233,9 @@ describe('selling beyond the assortment', () => {
     await expect.poll(async () => {
       const text = await rows.first().innerText();
       return text.includes('47') && !text.includes('not yet at HQ');
-    }, { timeout: 30_000 }).toBe(true);
+      // HQ books the sale, wakes the stream, and the register pulls the figure: 30 s was not
+      // always enough on this 2-core VM on a slow day (once in five full runs).
+    }, { timeout: 90_000 }).toBe(true);
     expect(await hit.innerText()).toContain('47 on hand');
   });
 });
