@@ -1,28 +1,13 @@
 import { type AssortmentLine, assortmentOn, localDay } from '../../src/assortment.ts';
 import type { ProductDoc, StockDoc } from '../protocol/docs.ts';
 import type { ProductHit, SearchScope } from './api.ts';
+import type { CatalogBase } from './catalog-image.ts';
+import { hasWordPrefix, normalize, tokens } from './words.ts';
 
 type Product = Omit<ProductDoc, '_deleted'>;
 type Stock = Omit<StockDoc, '_deleted'>;
 
-// Printable ASCII and the usual whitespace; anything else goes through decomposition.
-const ASCII = /^[\t\n\r\x20-\x7e]*$/;
-
-/** Lowercase and without accents: "Crème Brûlée" → "creme brulee". */
-export function normalize(text: string): string {
-  // Most names are plain ASCII: nothing to decompose (a million names at every start).
-  if (ASCII.test(text)) return text.toLowerCase();
-  return text
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase();
-}
-
-export function tokens(text: string): string[] {
-  return normalize(text)
-    .split(/[^a-z0-9]+/)
-    .filter(Boolean);
-}
+export { normalize, tokens } from './words.ts';
 
 /**
  * A product in the index. `key` is its normalized name, a NUL, and its id: name order without a
@@ -32,17 +17,6 @@ export function tokens(text: string): string[] {
 interface Entry {
   p: Product;
   key: string;
-}
-
-const isWordChar = (code: number): boolean => (code >= 97 && code <= 122) || (code >= 48 && code <= 57);
-
-/** Whether a word of the entry's name starts with `w` (a normalized typed word). */
-function hasWordPrefix(e: Entry, w: string): boolean {
-  const end = e.key.indexOf('\u0000');
-  for (let at = e.key.indexOf(w); at !== -1 && at + w.length <= end; at = e.key.indexOf(w, at + 1)) {
-    if (at === 0 || !isWordChar(e.key.charCodeAt(at - 1))) return true;
-  }
-  return false;
 }
 
 const byKey = (a: Entry, b: Entry): number => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
@@ -55,12 +29,23 @@ const byKey = (a: Entry, b: Entry): number => (a.key < b.key ? -1 : a.key > b.ke
 export const COLLECT_LIMIT = 100_000;
 
 /**
+ * A product as the index holds it: a number is a product of the base image (its index there),
+ * an Entry one added or changed since (the overlay).
+ */
+type Ref = number | Entry;
+
+/**
  * The register's in-memory search index over its replica: exact lookups by barcode and item
  * number, and name search where every word typed is the prefix of a word of the name, in any
- * order, first page in name order. Kept current from the replica's change streams: each word
- * keeps the set of products whose name has it; the sorted word list and the name order are
- * rebuilt lazily after a change. Assortment is evaluated on the register's local day, so the
+ * order, first page in name order. Assortment is evaluated on the register's local day, so the
  * answer changes at midnight without a sync.
+ *
+ * Two layers. The base is a catalog image (catalog-image.ts): typed arrays loaded in one read at
+ * start, never changed. The overlay holds every product and stock figure written since the
+ * image was taken, kept current from the replica's change streams: each word keeps the list of
+ * products whose name has it; the sorted word list and the name order are rebuilt lazily after
+ * a change. A base product changed or removed since is marked dead in the base and, if it still
+ * exists, lives in the overlay. Without an image, everything is overlay.
  */
 export class ProductIndex {
   private readonly entries = new Map<string, Entry>();
@@ -81,17 +66,31 @@ export class ProductIndex {
    * They are subtracted from this store's figure until the figure's booked mark passes them.
    */
   private readonly ownSold = new Map<string, Map<number, number>>();
-  /** Every location's figure per product: productId → locationId → stock. */
-  private readonly stockAll = new Map<string, Map<string, Stock>>();
+  /**
+   * Figures written since the image: productId → locationId → stock, or null where a figure of
+   * the image was removed. Without an image, every figure.
+   */
+  private readonly stockAll = new Map<string, Map<string, Stock | null>>();
   private carriedDay = '';
   /** The store groups this store belongs to (from its store document). */
   private groups: readonly string[] = [];
   private carried = new Set<string>();
   private carriedDirty = true;
   /** Browse lists by "scope|category", in name order; dropped on any change. */
-  private browseCache = new Map<string, Entry[]>();
+  private browseCache = new Map<string, Ref[]>();
   private treeCache = new Map<SearchScope, CategoryNode[]>();
   private browseDay = '';
+
+  // ---- the base image ------------------------------------------------------------------
+  private base: CatalogBase | null = null;
+  /** Base products changed or removed since the image (1 = look in the overlay instead). */
+  private dead = new Uint8Array(0);
+  private deadCount = 0;
+  /** Base products this store carries today (flags), and those in name order, built lazily. */
+  private baseCarried = new Uint8Array(0);
+  private baseCarriedOrder: Uint32Array | null = null;
+  /** Per base product, what other locations have available, from the image's figures. */
+  private baseElsewhere: { available: Float64Array; locations: Uint32Array } | null = null;
 
   constructor(
     private readonly storeId: string,
@@ -102,11 +101,49 @@ export class ProductIndex {
     private readonly collectLimit = COLLECT_LIMIT,
   ) {}
 
+  /**
+   * Starts from a catalog image: its products and figures become the base, and whatever the
+   * index held before is dropped (call it first, then apply the replica's changes since the
+   * image's checkpoints).
+   */
+  useImage(base: CatalogBase): void {
+    this.entries.clear();
+    this.byBarcode.clear();
+    this.byItemNumber.clear();
+    this.postings.clear();
+    this.sortedWords = [];
+    this.nameOrder = [];
+    this.stockAll.clear();
+    this.base = base;
+    this.dead = new Uint8Array(base.n);
+    this.deadCount = 0;
+    this.baseCarried = new Uint8Array(base.n);
+    this.baseElsewhere = base.availableElsewhere(this.storeId);
+    this.carriedDirty = true;
+    this.dropBrowse();
+  }
+
+  /** Products in the index: the image's still current ones and those written since. */
   get size(): number {
-    return this.entries.size;
+    return (this.base ? this.base.n - this.deadCount : 0) + this.entries.size;
+  }
+
+  /** Products and figures held outside the image (written since it was taken, or all without one). */
+  get overlaySize(): { products: number; stockProducts: number } {
+    return { products: this.entries.size + this.deadCount, stockProducts: this.stockAll.size };
+  }
+
+  /** Marks a base product as superseded by the overlay (or removed). */
+  private retireBase(id: string): void {
+    if (!this.base) return;
+    const i = this.base.indexOf(id);
+    if (i < 0 || this.dead[i]) return;
+    this.dead[i] = 1;
+    this.deadCount++;
   }
 
   upsertProduct(p: Product): void {
+    this.retireBase(p.id);
     const old = this.entries.get(p.id);
     if (old && old.p.name === p.name) {
       // Same name (a price or code change): same words and place in name order.
@@ -132,10 +169,12 @@ export class ProductIndex {
   }
 
   removeProduct(id: string): void {
+    this.retireBase(id);
     const old = this.entries.get(id);
-    if (!old) return;
-    this.unlink(old);
-    this.nameOrderDirty = true;
+    if (old) {
+      this.unlink(old);
+      this.nameOrderDirty = true;
+    }
     this.dropBrowse();
   }
 
@@ -192,12 +231,19 @@ export class ProductIndex {
   upsertStock(s: Stock): void {
     if (s.locationId === this.storeId) this.forgetBooked(s);
     this.dropBrowseOf('elsewhere');
-    let byLocation = this.stockAll.get(s.productId);
+    this.stockOverlay(s.productId).set(s.locationId, s);
+  }
+
+  private stockOverlay(productId: string): Map<string, Stock | null> {
+    let byLocation = this.stockAll.get(productId);
     if (!byLocation) {
       byLocation = new Map();
-      this.stockAll.set(s.productId, byLocation);
+      // The image's figures of this product, so that the overlay alone answers for it from now on.
+      const g = this.base ? this.base.stockGroup(productId) : -1;
+      if (this.base && g >= 0) for (const s of this.base.stockRows(g)) byLocation.set(s.locationId, s);
+      this.stockAll.set(productId, byLocation);
     }
-    byLocation.set(s.locationId, s);
+    return byLocation;
   }
 
   /** Forgets the browse lists of one scope (stock moves only change what is available elsewhere). */
@@ -208,7 +254,20 @@ export class ProductIndex {
 
   removeStock(s: Pick<Stock, 'locationId' | 'productId'>): void {
     this.dropBrowseOf('elsewhere');
-    this.stockAll.get(s.productId)?.delete(s.locationId);
+    this.stockOverlay(s.productId).delete(s.locationId);
+  }
+
+  /** A product's figures: the overlay's once it has any for the product, else the image's. */
+  private figures(productId: string): Iterable<Stock> {
+    const overlay = this.stockAll.get(productId);
+    if (overlay) return [...overlay.values()].filter((s): s is Stock => s !== null);
+    const g = this.base ? this.base.stockGroup(productId) : -1;
+    return this.base && g >= 0 ? this.base.stockRows(g) : [];
+  }
+
+  private figureHere(productId: string): Stock | undefined {
+    for (const s of this.figures(productId)) if (s.locationId === this.storeId) return s;
+    return undefined;
   }
 
   /**
@@ -229,7 +288,7 @@ export class ProductIndex {
 
   private bookedMark(productId: string): number {
     if (this.registerId === null) return 0;
-    return this.stockAll.get(productId)?.get(this.storeId)?.booked[this.registerId] ?? 0;
+    return this.figureHere(productId)?.booked[this.registerId] ?? 0;
   }
 
   private forgetBooked(s: Stock): void {
@@ -249,7 +308,7 @@ export class ProductIndex {
 
   /** On hand at this store as this register knows it: HQ's figure less its own sales HQ has not booked. */
   onHandHere(productId: string): number | null {
-    const figure = this.stockAll.get(productId)?.get(this.storeId);
+    const figure = this.figureHere(productId);
     const pending = this.soldNotBooked(productId);
     if (!figure && pending === 0) return null;
     return (figure?.onHand ?? 0) - pending;
@@ -257,7 +316,7 @@ export class ProductIndex {
 
   /** A product's figures at every location HQ sent one for. */
   stockOf(productId: string): Stock[] {
-    return [...(this.stockAll.get(productId)?.values() ?? [])];
+    return [...this.figures(productId)];
   }
 
   /** Products this store carries today. */
@@ -268,15 +327,41 @@ export class ProductIndex {
       this.carriedOrder = null;
       this.carriedDay = day;
       this.carriedDirty = false;
+      if (this.base) {
+        this.baseCarried.fill(0);
+        for (const id of this.carried) {
+          const i = this.base.indexOf(id);
+          if (i >= 0) this.baseCarried[i] = 1;
+        }
+        this.baseCarriedOrder = null;
+      }
     }
     return this.carried;
   }
 
-  private hit(p: Product): ProductHit {
-    const elsewhere = this.elsewhere(p.id);
+  private isCarried(r: Ref): boolean {
+    const carried = this.carriedToday();
+    return typeof r === 'number' ? this.baseCarried[r] === 1 : carried.has(r.p.id);
+  }
+
+  private productOf(r: Ref): Product {
+    return typeof r === 'number' ? (this.base as CatalogBase).product(r) : r.p;
+  }
+
+  private keyOf(r: Ref): string {
+    return typeof r === 'number' ? (this.base as CatalogBase).key(r) : r.key;
+  }
+
+  private categoryOf(r: Ref): string {
+    return typeof r === 'number' ? (this.base as CatalogBase).category(r) : r.p.category;
+  }
+
+  private hit(r: Ref): ProductHit {
+    const p = this.productOf(r);
+    const elsewhere = this.elsewhere(r);
     return {
       ...p,
-      inAssortment: this.carriedToday().has(p.id),
+      inAssortment: this.isCarried(r),
       onHandHere: this.onHandHere(p.id),
       availableElsewhere: elsewhere.available,
       locationsElsewhere: elsewhere.locations,
@@ -284,10 +369,14 @@ export class ProductIndex {
   }
 
   /** Available at other locations: the sum of on hand less reserved where that is above 0, and where. */
-  private elsewhere(productId: string): { available: number; locations: number } {
+  private elsewhere(r: Ref): { available: number; locations: number } {
+    if (typeof r === 'number' && this.baseElsewhere && (this.stockAll.size === 0 || !this.stockAll.has((this.base as CatalogBase).id(r)))) {
+      return { available: this.baseElsewhere.available[r] as number, locations: this.baseElsewhere.locations[r] as number };
+    }
+    const productId = typeof r === 'number' ? (this.base as CatalogBase).id(r) : r.p.id;
     let available = 0;
     let locations = 0;
-    for (const s of this.stockAll.get(productId)?.values() ?? []) {
+    for (const s of this.figures(productId)) {
       const free = s.onHand - s.reserved;
       if (s.locationId === this.storeId || free <= 0) continue;
       available += free;
@@ -297,27 +386,39 @@ export class ProductIndex {
   }
 
   /** Whether a product belongs to a search scope. */
-  private inScope(productId: string, scope: SearchScope): boolean {
-    if (scope === 'store') return this.carriedToday().has(productId);
-    if (scope === 'elsewhere') return this.elsewhere(productId).locations > 0;
+  private inScope(r: Ref, scope: SearchScope): boolean {
+    if (scope === 'store') return this.isCarried(r);
+    if (scope === 'elsewhere') return this.elsewhere(r).locations > 0;
     return true;
   }
 
   /** Exact barcode or item number: the scanner's lookup. Finds any released product. */
   findByCode(code: string): ProductHit | null {
-    const e = this.entryByCode(code);
-    return e ? this.hit(e.p) : null;
+    const r = this.refByCode(code);
+    return r === undefined ? null : this.hit(r);
   }
 
-  private entryByCode(code: string): Entry | undefined {
+  /** A live base product of `candidates`, if any. */
+  private liveOf(candidates: number[]): number | undefined {
+    return candidates.find((i) => this.dead[i] === 0);
+  }
+
+  private refByCode(code: string): Ref | undefined {
     const c = code.trim();
-    return this.byBarcode.get(c) ?? this.byItemNumber.get(c);
+    const base = this.base;
+    return (
+      this.byBarcode.get(c) ??
+      (base ? this.liveOf(base.withBarcode(c)) : undefined) ??
+      this.byItemNumber.get(c) ??
+      (base ? this.liveOf(base.withItemNumber(c)) : undefined)
+    );
   }
 
   /** Builds what the first search would build (word list, name order), so no cashier waits for it. */
   warm(): void {
     this.words();
     this.carriedByName();
+    this.baseCarriedByName();
   }
 
   private words(): string[] {
@@ -328,7 +429,7 @@ export class ProductIndex {
     return this.sortedWords;
   }
 
-  /** Every product in name order. */
+  /** Every overlay product in name order. */
   private byName(): Entry[] {
     if (this.nameOrderDirty) {
       this.nameOrder = [...this.entries.values()].sort(byKey);
@@ -338,7 +439,7 @@ export class ProductIndex {
     return this.nameOrder;
   }
 
-  /** This store's carried products today, in name order. */
+  /** This store's carried overlay products today, in name order. */
   private carriedByName(): Entry[] {
     const carried = this.carriedToday();
     const all = this.byName();
@@ -346,7 +447,21 @@ export class ProductIndex {
     return this.carriedOrder;
   }
 
-  /** The range of sorted words starting with `prefix`, and how many products they hold together. */
+  /** This store's carried base products today, in name order (dead ones included: callers skip them). */
+  private baseCarriedByName(): Uint32Array {
+    const base = this.base;
+    if (!base) return new Uint32Array(0);
+    this.carriedToday();
+    if (!this.baseCarriedOrder) {
+      const list: number[] = [];
+      for (let i = 0; i < base.n; i++) if (this.baseCarried[i] === 1) list.push(i);
+      list.sort((a, b) => (base.rank[a] as number) - (base.rank[b] as number));
+      this.baseCarriedOrder = Uint32Array.from(list);
+    }
+    return this.baseCarriedOrder;
+  }
+
+  /** The range of sorted overlay words starting with `prefix`, and how many products they hold together. */
   private prefixRange(prefix: string): { lo: number; hi: number; count: number } {
     const words = this.words();
     let lo = 0;
@@ -362,6 +477,27 @@ export class ProductIndex {
     return { lo, hi: end, count };
   }
 
+  /** Two lists in name order, merged: the first `limit`. */
+  private mergeByKey(a: Ref[], b: Ref[], limit: number): Ref[] {
+    if (b.length === 0) return a.slice(0, limit);
+    if (a.length === 0) return b.slice(0, limit);
+    const out: Ref[] = [];
+    let i = 0;
+    let j = 0;
+    let ka = i < a.length ? this.keyOf(a[i] as Ref) : '';
+    let kb = j < b.length ? this.keyOf(b[j] as Ref) : '';
+    while (out.length < limit && (i < a.length || j < b.length)) {
+      if (j >= b.length || (i < a.length && ka <= kb)) {
+        out.push(a[i++] as Ref);
+        if (i < a.length) ka = this.keyOf(a[i] as Ref);
+      } else {
+        out.push(b[j++] as Ref);
+        if (j < b.length) kb = this.keyOf(b[j] as Ref);
+      }
+    }
+    return out;
+  }
+
   /**
    * Search by name words, item number or barcode, within a scope (see SearchScope); an exact
    * code match in the scope is always shown first, then the first `limit` matches by name.
@@ -370,45 +506,68 @@ export class ProductIndex {
     const q = query.trim();
     if (!q) return [];
     const results: ProductHit[] = [];
-    const exact = this.entryByCode(q);
-    if (exact && this.inScope(exact.p.id, scope)) results.push(this.hit(exact.p));
+    const exact = this.refByCode(q);
+    if (exact !== undefined && this.inScope(exact, scope)) results.push(this.hit(exact));
     const typed = tokens(q);
     if (typed.length === 0) return results;
-    const matchesAll = (e: Entry): boolean => typed.every((w) => hasWordPrefix(e, w));
-    // The typed word with the fewest products drives the search.
-    const ranges = typed.map((w) => this.prefixRange(w));
-    const driver = ranges.reduce((a, b) => (b.count < a.count ? b : a));
-    if (driver.count === 0) return results;
+    const matchesAll = (key: string): boolean => typed.every((w) => hasWordPrefix(key, w));
+    // The typed word with the fewest products (image and overlay together) drives the search.
+    const base = this.base;
+    const ranges = typed.map((w) => ({ overlay: this.prefixRange(w), base: base ? base.prefixRange(w) : null }));
+    const total = (r: (typeof ranges)[number]): number => r.overlay.count + (r.base?.count ?? 0);
+    const driver = ranges.reduce((a, b) => (total(b) < total(a) ? b : a));
+    if (total(driver) === 0) return results;
     const want = limit - results.length;
     if (want <= 0) return results;
-    if (driver.count <= this.collectLimit) {
+    const fromOverlay: Entry[] = [];
+    const fromBase: number[] = [];
+    if (total(driver) <= this.collectLimit) {
       // The first `want` by name, kept sorted; a candidate after the last kept one is dropped
       // before it is even matched. (A product can be under two words of the range: kept once.)
-      const best: Entry[] = [];
       const words = this.words();
-      for (let i = driver.lo; i < driver.hi; i++) {
+      for (let i = driver.overlay.lo; i < driver.overlay.hi; i++) {
         for (const e of this.postings.get(words[i] as string) ?? []) {
-          if (best.length === want && e.key >= (best[want - 1] as Entry).key) continue;
-          if (e === exact || best.includes(e) || !this.inScope(e.p.id, scope) || !matchesAll(e)) continue;
-          let at = best.length;
-          while (at > 0 && (best[at - 1] as Entry).key > e.key) at--;
-          best.splice(at, 0, e);
-          if (best.length > want) best.pop();
+          if (fromOverlay.length === want && e.key >= (fromOverlay[want - 1] as Entry).key) continue;
+          if (e === exact || fromOverlay.includes(e) || !this.inScope(e, scope) || !matchesAll(e.key)) continue;
+          let at = fromOverlay.length;
+          while (at > 0 && (fromOverlay[at - 1] as Entry).key > e.key) at--;
+          fromOverlay.splice(at, 0, e);
+          if (fromOverlay.length > want) fromOverlay.pop();
         }
       }
-      for (const e of best) results.push(this.hit(e.p));
+      if (base && driver.base) {
+        const rank = base.rank;
+        for (let w = driver.base.lo; w < driver.base.hi; w++) {
+          // A word's products come in name order: once past the last kept one, the rest are too.
+          for (const i of base.posting(w)) {
+            if (fromBase.length === want && (rank[i] as number) >= (rank[fromBase[want - 1] as number] as number)) break;
+            if (this.dead[i] === 1 || i === exact || fromBase.includes(i) || !this.inScope(i, scope) || !matchesAll(normalize(base.name(i)))) continue;
+            let at = fromBase.length;
+            while (at > 0 && (rank[fromBase[at - 1] as number] as number) > (rank[i] as number)) at--;
+            fromBase.splice(at, 0, i);
+            if (fromBase.length > want) fromBase.pop();
+          }
+        }
+      }
     } else {
       // Many candidates: walk the scope in name order; matches come early.
       for (const e of scope === 'store' ? this.carriedByName() : this.byName()) {
-        if (results.length >= limit) break;
-        if (e !== exact && (scope !== 'elsewhere' || this.inScope(e.p.id, scope)) && matchesAll(e)) results.push(this.hit(e.p));
+        if (fromOverlay.length >= want) break;
+        if (e !== exact && (scope !== 'elsewhere' || this.inScope(e, scope)) && matchesAll(e.key)) fromOverlay.push(e);
+      }
+      if (base) {
+        for (const i of scope === 'store' ? this.baseCarriedByName() : base.byName) {
+          if (fromBase.length >= want) break;
+          if (this.dead[i] === 0 && i !== exact && (scope !== 'elsewhere' || this.inScope(i, scope)) && matchesAll(normalize(base.name(i)))) fromBase.push(i);
+        }
       }
     }
+    for (const r of this.mergeByKey(fromBase, fromOverlay, want)) results.push(this.hit(r));
     return results;
   }
 
   /** Products of a category (and its subcategories) in the scope, in name order, built once per change. */
-  private inCategory(path: string, scope: SearchScope): Entry[] {
+  private inCategory(path: string, scope: SearchScope): Ref[] {
     this.carriedToday();
     if (this.browseDay !== this.carriedDay) {
       this.dropBrowse();
@@ -417,15 +576,46 @@ export class ProductIndex {
     const key = `${scope}|${path}`;
     let list = this.browseCache.get(key);
     if (!list) {
-      const base = scope === 'store' ? this.carriedByName() : this.byName();
-      list = base.filter(
-        (e) =>
-          (path === '' || e.p.category === path || e.p.category.startsWith(`${path}/`)) &&
-          (scope !== 'elsewhere' || this.inScope(e.p.id, scope)),
+      const inPath = (category: string): boolean => path === '' || category === path || category.startsWith(`${path}/`);
+      const overlay: Ref[] = (scope === 'store' ? this.carriedByName() : this.byName()).filter(
+        (e) => inPath(e.p.category) && (scope !== 'elsewhere' || this.inScope(e, scope)),
       );
+      const base = this.base;
+      if (!base) list = overlay;
+      else {
+        const categoryIn = base.categories.map(inPath);
+        const fromBase: number[] = [];
+        for (const i of scope === 'store' ? this.baseCarriedByName() : base.byName) {
+          if (this.dead[i] === 0 && categoryIn[base.categoryIndex(i)] && (scope !== 'elsewhere' || this.inScope(i, scope))) fromBase.push(i);
+        }
+        list = this.mergeAll(fromBase, overlay);
+      }
       this.browseCache.set(key, list);
     }
     return list;
+  }
+
+  /** A long base list and a (usually short) overlay list, both in name order, merged whole. */
+  private mergeAll(fromBase: number[], overlay: Ref[]): Ref[] {
+    if (overlay.length === 0) return fromBase;
+    const out: Ref[] = [];
+    let from = 0;
+    for (const e of overlay) {
+      // Where e goes among the base list: binary search by key.
+      const k = this.keyOf(e);
+      let lo = from;
+      let hi = fromBase.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (this.keyOf(fromBase[mid] as number) < k) lo = mid + 1;
+        else hi = mid;
+      }
+      for (let i = from; i < lo; i++) out.push(fromBase[i] as number);
+      out.push(e);
+      from = lo;
+    }
+    for (let i = from; i < fromBase.length; i++) out.push(fromBase[i] as number);
+    return out;
   }
 
   /** The category tree ("Keuken/Textiel" is Textiel under Keuken) with product counts. */
@@ -437,7 +627,10 @@ export class ProductIndex {
     const roots = new Map<string, Building>();
     // Count per category string first: few distinct categories, many products.
     const perCategory = new Map<string, number>();
-    for (const e of this.inCategory('', scope)) perCategory.set(e.p.category, (perCategory.get(e.p.category) ?? 0) + 1);
+    for (const r of this.inCategory('', scope)) {
+      const category = this.categoryOf(r);
+      perCategory.set(category, (perCategory.get(category) ?? 0) + 1);
+    }
     for (const [category, n] of perCategory) {
       let level = roots;
       let path = '';
@@ -462,7 +655,7 @@ export class ProductIndex {
   /** One page of a category's products. */
   browse(path: string, offset: number, limit: number, scope: SearchScope): { total: number; hits: ProductHit[] } {
     const list = this.inCategory(path, scope);
-    return { total: list.length, hits: list.slice(offset, offset + limit).map((e) => this.hit(e.p)) };
+    return { total: list.length, hits: list.slice(offset, offset + limit).map((r) => this.hit(r)) };
   }
 }
 
@@ -474,4 +667,3 @@ export interface CategoryNode {
   count: number;
   children: CategoryNode[];
 }
-
