@@ -208,6 +208,26 @@ export interface DiagnosticAck {
  * The register's facts for IT support. Holds no secret: no token (only whether there is one
  * and when it expires), no private key (only the receipt key's id), no PINs.
  */
+/** The catalog image a register starts from (see sync/client/catalog-image.ts). */
+export interface CatalogImageStatus {
+  /** Whether this register's storage can keep one (RxDB on IndexedDB). */
+  available: boolean;
+  /** When the image in use or last built was taken (ISO), or null when there is none yet. */
+  builtAt: string | null;
+  /** Products and stock figures in it. */
+  products: number;
+  stock: number;
+  /** Whether this start loaded it (else the replica was read row by row). */
+  usedAtStart: boolean;
+  /** Product and stock changes after it, applied at start or since: at 5,000 it is rebuilt. */
+  changesSince: number;
+  building: boolean;
+  /** The last build in this session: when, and how long reading, building and writing took. */
+  lastBuild: { at: string; products: number; stock: number; readMs: number; buildMs: number; writeMs: number } | null;
+  /** Why the last build or load failed, if it did. */
+  error: string | null;
+}
+
 export interface Diagnostics {
   /** When these facts were gathered (ISO). */
   generatedAt: string;
@@ -237,6 +257,7 @@ export interface Diagnostics {
     lastError: string | null;
     firstSyncDone: boolean;
   };
+  catalogImage: CatalogImageStatus;
   /** This register's receipt-code key (its id, never the private key), or null while it has none. */
   receiptKey: { keyId: string; publicKeyAtHq: boolean; registeredAt: string | null } | null;
   /** Numbering reached here, and the highest HQ held at enrolment (numbers continue above both). */
