@@ -537,4 +537,14 @@ export const nl: Words = {
   orderPriceChanged: (name: string) => `De prijs van ${name} is gewijzigd: een klantorder gaat uit van winkelprijzen. Verkoop het, of zet de winkelprijs terug.`,
   pinCheckUnavailable: (message: string) =>
     `Pincodes kunnen hier niet worden gecontroleerd (${message}). De kassa controleert pincodes met de cryptografie van de browser, en die werkt alleen in de desktop-app, op 127.0.0.1 of localhost, of via HTTPS.`,
+  catalogImageRow: 'Catalogusbeeld',
+  catalogImageNone: 'nog geen: deze start las de replica rij voor rij; er wordt er een gemaakt na de eerste synchronisatie',
+  catalogImageUnavailable: 'niet bewaard in deze opslag',
+  catalogImageLine: (builtAt: string, products: number, stock: number, changes: number) =>
+    `gemaakt ${builtAt}: ${products} artikelen, ${stock} voorraadcijfers; ${changes} wijzigingen sindsdien`,
+  catalogImageLoaded: 'deze start laadde het',
+  catalogImageNotLoaded: 'deze start las de replica rij voor rij',
+  catalogImageBuilding: 'wordt gemaakt',
+  catalogImageLastBuild: (readMs: number, buildMs: number, writeMs: number) => `laatst gemaakt in ${Math.round((readMs + buildMs + writeMs) / 100) / 10} s (lezen ${readMs} ms, indexeren ${buildMs} ms, schrijven ${writeMs} ms)`,
+  catalogImageError: (message: string) => `kon niet worden gemaakt: ${message}`,
 };

@@ -530,6 +530,16 @@ const en = {
   orderPriceChanged: (name: string) => `The price of ${name} was changed: a customer order takes shelf prices. Sell it, or set its shelf price back.`,
   pinCheckUnavailable: (message: string) =>
     `PINs cannot be checked here (${message}). The register checks PINs with the browser's cryptography, which works only in the desktop app, at 127.0.0.1 or localhost, or over HTTPS.`,
+  catalogImageRow: 'Catalog image',
+  catalogImageNone: 'none yet: this start read the replica row by row; one is built after the first sync',
+  catalogImageUnavailable: 'not kept in this storage',
+  catalogImageLine: (builtAt: string, products: number, stock: number, changes: number) =>
+    `taken ${builtAt}: ${products} products, ${stock} stock figures; ${changes} changes since`,
+  catalogImageLoaded: 'this start loaded it',
+  catalogImageNotLoaded: 'this start read the replica row by row',
+  catalogImageBuilding: 'being built',
+  catalogImageLastBuild: (readMs: number, buildMs: number, writeMs: number) => `last built in ${Math.round((readMs + buildMs + writeMs) / 100) / 10} s (reading ${readMs} ms, indexing ${buildMs} ms, writing ${writeMs} ms)`,
+  catalogImageError: (message: string) => `could not be built: ${message}`,
 } as const;
 
 /** A table's shape with its words widened to `string`: what every language must provide. */

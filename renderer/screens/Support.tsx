@@ -1,5 +1,5 @@
 import { type ReactNode, useEffect, useState } from 'react';
-import type { Diagnostics } from '../../sync/client/index.ts';
+import type { CatalogImageStatus, Diagnostics } from '../../sync/client/index.ts';
 import { getHost } from '../bridge/index.ts';
 import { PrinterChoice } from '../components/PrinterChoice.tsx';
 import { diagnosticsBundle, diagnosticsFileName, megabytes } from '../diagnostics.ts';
@@ -32,6 +32,18 @@ function Row({ label, children, testId }: { label: string; children: ReactNode; 
       <td data-testid={testId}>{children}</td>
     </tr>
   );
+}
+
+/** The catalog image a start loads instead of reading the whole replica (sync/client/catalog-image.ts). */
+function CatalogImage({ image }: { image: CatalogImageStatus }): ReactNode {
+  const parts: string[] = [];
+  if (!image.available) parts.push(t.catalogImageUnavailable);
+  else if (image.builtAt) parts.push(t.catalogImageLine(dateTime(image.builtAt), image.products, image.stock, image.changesSince), image.usedAtStart ? t.catalogImageLoaded : t.catalogImageNotLoaded);
+  else parts.push(t.catalogImageNone);
+  if (image.building) parts.push(t.catalogImageBuilding);
+  if (image.lastBuild) parts.push(t.catalogImageLastBuild(image.lastBuild.readMs, image.lastBuild.buildMs, image.lastBuild.writeMs));
+  if (image.error) parts.push(t.catalogImageError(image.error));
+  return <>{parts.join(' · ')}</>;
 }
 
 /** For IT: the register's identity, its replica, how it syncs, and the diagnostics export. Esc goes back. */
@@ -179,6 +191,9 @@ export function Support() {
           <table aria-labelledby="support-replica" className="facts">
             <tbody>
               <Row label={t.databaseName}>{diag.replica.databaseName}</Row>
+              <Row label={t.catalogImageRow} testId="support-catalog-image">
+                <CatalogImage image={diag.catalogImage} />
+              </Row>
               <Row label={t.storageUsage} testId="support-storage">
                 {storage && storage.usageBytes !== null
                   ? t.storageOf(megabytes(storage.usageBytes), storage.quotaBytes !== null ? megabytes(storage.quotaBytes) : null)

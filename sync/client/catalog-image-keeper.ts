@@ -81,7 +81,7 @@ export async function createImageKeeper(
   db: Collections,
   replicaName: string,
   replicaId: string,
-  opts: { firstSyncDone: boolean; run?: (job: ImageJob) => Promise<ImageJobResult>; now?: () => Date; quietMs?: number },
+  opts: { firstSyncDone: boolean; run?: (job: ImageJob) => Promise<ImageJobResult>; now?: () => Date; quietMs?: number; onChange?: () => void },
 ): Promise<ImageKeeper> {
   const now = opts.now ?? (() => new Date());
   const products = await dexieInternals(db.products);
@@ -126,6 +126,7 @@ export async function createImageKeeper(
       state.error = e instanceof Error ? e.message : String(e);
     } finally {
       state.building = false;
+      opts.onChange?.();
     }
   };
 

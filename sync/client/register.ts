@@ -139,7 +139,7 @@ export async function openRegister(
   // million products reads one record instead of 1.5 M rows), else row by row.
   const index = new ProductIndex(identity.storeId, now, identity.registerId);
   const replicaName = databaseName(identity.storeId, identity.registerId);
-  const images = await createImageKeeper(db, replicaName, meta.replicaId, { firstSyncDone: meta.firstSyncDone, now, ...(opts.buildImage ? { run: opts.buildImage } : {}), ...(opts.imageQuietMs !== undefined ? { quietMs: opts.imageQuietMs } : {}) });
+  const images = await createImageKeeper(db, replicaName, meta.replicaId, { firstSyncDone: meta.firstSyncDone, now, onChange: () => replicaChanged(), ...(opts.buildImage ? { run: opts.buildImage } : {}), ...(opts.imageQuietMs !== undefined ? { quietMs: opts.imageQuietMs } : {}) });
   if (!(await images.load(index))) {
     await readAll(db.products, (docs) => {
       for (const p of docs) index.upsertProduct(p);

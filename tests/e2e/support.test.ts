@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { enrolRegister, launchChromium } from '../support/browser.ts';
+import { enrolRegister, launchChromium, readyToSell } from '../support/browser.ts';
 import { type HqProcess, createHqProcess } from '../support/hq-process.ts';
 
 // IT at the register: the Support screen shows what this register is and how it syncs, and the
@@ -121,5 +121,28 @@ describe('the Support screen', () => {
     await screen.waitFor();
     await page.getByRole('button', { name: /Back to sale/ }).click();
     await search.waitFor();
+  });
+
+  it('builds the catalog image in a worker after the first sync, and the next start loads it', async () => {
+    const page = await browser.newPage();
+    await enrolRegister(page, hq, { storeId: STORE, registerId: '02' });
+    await page.getByRole('button', { name: 'Support' }).click();
+    const image = page.getByTestId('support-catalog-image');
+    // Built off the main thread by the real worker bundle, from the real IndexedDB replica.
+    await expect.poll(() => image.innerText(), { timeout: 60_000, interval: 500 }).toMatch(new RegExp(`: ${DEMO_PRODUCTS} products, \\d+ stock figures; 0 changes since.*last built in`));
+    expect(await image.innerText()).toContain('this start read the replica row by row');
+    const before = await page.evaluate(() => performance.getEntriesByName('kassa:catalog-image').length);
+    expect(before).toBe(1);
+
+    // A cold start: the image is loaded, the replica is not read row by row, and search answers.
+    await page.reload();
+    const search = await readyToSell(page);
+    await search.fill('stroop');
+    await page.locator('.results li button').first().waitFor({ timeout: 30_000 });
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Support' }).click();
+    await expect.poll(() => image.innerText()).toContain('this start loaded it');
+    expect(await image.innerText()).toContain(`${DEMO_PRODUCTS} products`);
+    expect(await image.innerText()).not.toContain('could not be built');
   });
 });
