@@ -163,6 +163,9 @@ export async function createImageKeeper(
         d._deleted ? index.removeProduct(d.id) : index.upsertProduct(strip(d)),
       );
       state.changesSince += await applySince<Strip<StockDoc>>(db.stock, stored.image.checkpoints.stock, (d) => (d._deleted ? index.removeStock(d) : index.upsertStock(strip(d))));
+      if (typeof performance !== 'undefined' && typeof performance.mark === 'function') {
+        performance.mark('kassa:catalog-image-loaded', { detail: { products: state.products, stock: state.stock, changesSince: state.changesSince } });
+      }
       schedule();
       return true;
     },
