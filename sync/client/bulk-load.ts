@@ -69,20 +69,31 @@ export async function bulkLoad<T>(
   }
   const pageSize = opts.pageSize ?? BULK_PAGE;
   const token = db.token;
-  while (!opts.signal.aborted) {
-    let page: PullResponse;
-    try {
-      const q = new URLSearchParams({ limit: String(pageSize) });
-      if (state.checkpoint) {
-        q.set('xid', state.checkpoint.xid);
-        q.set('id', state.checkpoint.id);
-      }
-      page = await http.get<PullResponse>(`/api/replication/${name}/pull?${q}`);
-    } catch {
-      await new Promise((r) => setTimeout(r, RETRY_MS));
-      continue;
+  /** One page from HQ after `checkpoint`, trying again through network errors (null: aborted). */
+  const fetchPage = async (checkpoint: Checkpoint | null): Promise<PullResponse | null> => {
+    const q = new URLSearchParams({ limit: String(pageSize) });
+    if (checkpoint) {
+      q.set('xid', checkpoint.xid);
+      q.set('id', checkpoint.id);
     }
+    while (!opts.signal.aborted) {
+      try {
+        return await http.get<PullResponse>(`/api/replication/${name}/pull?${q}`);
+      } catch {
+        await new Promise((r) => setTimeout(r, RETRY_MS));
+      }
+    }
+    return null;
+  };
+  // HQ prepares the next page while this one is written.
+  let next = fetchPage(state.checkpoint);
+  while (!opts.signal.aborted) {
+    const page = await next;
+    if (!page) break;
     const docs = page.documents as unknown as (T & { id: string; _deleted?: boolean })[];
+    const checkpoint: Checkpoint | null = page.checkpoint ?? state.checkpoint;
+    const more = docs.length >= pageSize;
+    if (more) next = fetchPage(checkpoint);
     if (docs.length > 0) {
       const rows = docs.map((d) =>
         fromStorageToDexie(dexie.booleanIndexes, { ...d, _deleted: d._deleted === true, _meta: { lwt: now() }, _rev: createRevision(token), _attachments: {} }),
@@ -90,7 +101,7 @@ export async function bulkLoad<T>(
       await dexie.dexieTable.bulkPut(rows as Record<string, unknown>[]);
       opts.onPage(docs);
     }
-    state = { checkpoint: page.checkpoint ?? state.checkpoint, done: docs.length < pageSize };
+    state = { checkpoint, done: !more };
     await db.upsertLocal<BulkLoadState>(stateId(name), state);
     if (state.done) return state.checkpoint;
   }

@@ -41,6 +41,8 @@ export interface CatalogImage {
     /** Products with a barcode, in barcode order; every product in item-number order. */
     byBarcode: Uint32Array;
     byItemNumber: Uint32Array;
+    /** Each product's stock group (see stock), or −1 when no location has a figure for it. */
+    stockGroup: Int32Array;
     /** The distinct name words, sorted; word w's products (in name order) are post[postOff[w] .. postOff[w + 1]]. */
     words: string[];
     postOff: Uint32Array;
@@ -67,7 +69,7 @@ export interface CatalogImage {
 }
 
 /** Bumped whenever the image's shape or the index's reading of it changes: an older image is rebuilt. */
-export const IMAGE_FORMAT = 1;
+export const IMAGE_FORMAT = 2;
 
 /** A position in a collection's change order, as RxDB's storage keeps it (last write time, then id). */
 export interface Checkpoint {
@@ -154,6 +156,15 @@ export function buildCatalogImage(productsIn: readonly Product[], stockIn: reado
   });
   gStart.push(stock.length);
   const groups = joined(groupIds);
+  // Both in id order: one merge pass.
+  const stockGroup = new Int32Array(n).fill(-1);
+  for (let i = 0, g = 0; i < n && g < groupIds.length; ) {
+    const id = (products[i] as Product).id;
+    const gid = groupIds[g] as string;
+    if (id === gid) stockGroup[i++] = g++;
+    else if (id < gid) i++;
+    else g++;
+  }
   const stockIds = joined(stock.map((s) => s.id));
   const location = dictionary(stock.map((s) => s.locationId));
   const asOf = dictionary(stock.map((s) => s.asOf));
@@ -181,6 +192,7 @@ export function buildCatalogImage(productsIn: readonly Product[], stockIn: reado
       byName,
       byBarcode: Uint32Array.from(withBarcode),
       byItemNumber: Uint32Array.from(byItem),
+      stockGroup,
       words,
       postOff,
       post,
@@ -243,16 +255,7 @@ export class CatalogBase {
     this.n = this.p.n;
     this.rank = new Uint32Array(this.n);
     for (let r = 0; r < this.n; r++) this.rank[this.p.byName[r] as number] = r;
-    // Both are in id order: one merge pass.
-    this.stockGroupOf = new Int32Array(this.n).fill(-1);
-    const groups = this.s.gStart.length - 1;
-    for (let i = 0, g = 0; i < this.n && g < groups; ) {
-      const id = this.id(i);
-      const gid = at(this.s.groupIds, this.s.groupOff, g);
-      if (id === gid) this.stockGroupOf[i++] = g++;
-      else if (id < gid) i++;
-      else g++;
-    }
+    this.stockGroupOf = this.p.stockGroup;
   }
 
   id(i: number): string {
