@@ -3,8 +3,6 @@ import type { RxReplicationPullStreamItem } from 'rxdb';
 import { type RxReplicationState, replicateRxCollection } from 'rxdb/plugins/replication';
 import { PULL_COLLECTIONS, PUSH_COLLECTIONS, type PullCollection, type PushCollection } from '../protocol/docs.ts';
 import type { Checkpoint, ErrorBody, PullResponse } from '../protocol/wire.ts';
-import type { RxCollection } from 'rxdb';
-import { bulkLoad } from './bulk-load.ts';
 import type { RegisterDatabase } from './database.ts';
 import { HqResponseError, type HqHttp } from './http.ts';
 import type { AckDoc } from './schemas.ts';
@@ -67,28 +65,15 @@ export interface Replication {
  *  - one server-sent-events stream says "pull now"; every (re)connect answers with RESYNC, so a
  *    change missed while disconnected is still pulled.
  */
-/** Collections whose first sync goes through the bulk loader (bulk-load.ts): the big ones. */
-export const BULK_COLLECTIONS = ['products', 'stock'] as const;
-export type BulkCollection = (typeof BULK_COLLECTIONS)[number];
-const isBulk = (name: string): name is BulkCollection => (BULK_COLLECTIONS as readonly string[]).includes(name);
-
 export function startReplication(
   db: RegisterDatabase,
   http: HqHttp,
   status: StatusTracker,
   own: OwnRegister,
   live = true,
-  opts: {
-    /** A page the bulk loader wrote straight into the storage (no RxDB change event is emitted for it). */
-    onBulkPage?: (name: BulkCollection, docs: { id: string; _deleted?: boolean }[]) => void;
-    bulkPageSize?: number;
-  } = {},
+  /** Each page pulled from HQ, before RxDB writes it (the first sync's progress counts these). */
+  onPulled?: (name: PullCollection, documents: readonly unknown[]) => void,
 ): Replication {
-  const abort = new AbortController();
-  /** Where RxDB's replication of a bulk-loaded collection starts while it has no checkpoint of its own. */
-  const bulkCheckpoints = new Map<PullCollection, Checkpoint | null>();
-  /** The bulk loads running; the first sync is not done before they are (their replication starts after). */
-  const bulkLoads: Promise<void>[] = [];
   const streams = new Map<PullCollection, Subject<RxReplicationPullStreamItem<unknown, Checkpoint>>>();
   const states: RxReplicationState<unknown, unknown>[] = [];
 
@@ -103,8 +88,7 @@ export function startReplication(
     return {
       batchSize: PULL_BATCH,
       stream$: stream.asObservable(),
-      handler: async (rxdbCheckpoint: Checkpoint | undefined, batchSize: number) => {
-        const checkpoint = rxdbCheckpoint ?? bulkCheckpoints.get(name) ?? undefined;
+      handler: async (checkpoint: Checkpoint | undefined, batchSize: number) => {
         const q = new URLSearchParams({ limit: String(batchSize) });
         if (checkpoint) {
           q.set('xid', checkpoint.xid);
@@ -112,6 +96,7 @@ export function startReplication(
         }
         const res = await http.get<PullResponse>(`/api/replication/${name}/pull?${q}`);
         const documents = keep ? await keep(res.documents) : res.documents;
+        onPulled?.(name, documents);
         return {
           documents: documents as unknown[] as never[],
           checkpoint: (res.checkpoint ?? checkpoint) as Checkpoint,
@@ -130,31 +115,10 @@ export function startReplication(
       live,
       retryTime: RETRY_MS,
       waitForLeadership: false,
-      // A big collection starts once its bulk load is done (below).
-      autoStart: !(live && isBulk(name)),
+      autoStart: true,
       pull: pullOf(name),
     });
     states.push(state as RxReplicationState<unknown, unknown>);
-    if (live && isBulk(name)) {
-      const loaded = bulkLoad(db, db[name] as RxCollection<unknown>, name, http, {
-        signal: abort.signal,
-        ...(opts.bulkPageSize ? { pageSize: opts.bulkPageSize } : {}),
-        onPage: (docs) => opts.onBulkPage?.(name, docs as { id: string; _deleted?: boolean }[]),
-      }).then(
-        (checkpoint) => {
-          if (abort.signal.aborted) return;
-          bulkCheckpoints.set(name, checkpoint);
-          void state.start();
-        },
-        (e: unknown) => {
-          // The replica's storage refused a page: RxDB's replication takes over from the last
-          // recorded checkpoint, document by document.
-          status.update({ lastError: `first sync of ${name}: ${e instanceof Error ? e.message : String(e)}` });
-          if (!abort.signal.aborted) void state.start();
-        },
-      );
-      bulkLoads.push(loaded.then(() => undefined, () => undefined));
-    }
   }
 
   /**
@@ -262,6 +226,7 @@ export function startReplication(
   }
 
   // ---- the live stream ----------------------------------------------------------------
+  const abort = new AbortController();
   const resyncAll = (): void => {
     for (const s of streams.values()) s.next('RESYNC');
     for (const s of states) s.reSync();
@@ -321,7 +286,6 @@ export function startReplication(
       await Promise.all(states.map((s) => s.awaitInSync()));
     },
     async awaitInitial() {
-      await Promise.all(bulkLoads);
       await Promise.all(states.map((s) => s.awaitInitialReplication()));
     },
     async stop() {
