@@ -164,6 +164,17 @@ export async function readAll<T extends { id: string }>(collection: RxCollection
 }
 
 
+/**
+ * Live documents of a collection, counted by the storage itself. Not RxDB's `count()`: its
+ * result is cached and refreshed by RxDB's change events, and the first sync's bulk pages
+ * (catalog-pull.ts) are written without any.
+ */
+export async function countLive<T>(collection: RxCollection<T>): Promise<number> {
+  const query = normalizeMangoQuery<T>(collection.schema.jsonSchema, { selector: { _deleted: { $eq: false } } as never });
+  const { count } = await collection.storageInstance.count(prepareQuery(collection.schema.jsonSchema, query));
+  return count;
+}
+
 /** What RxDB's Dexie storage keeps of a collection (its `internals`): the table and the boolean indexes it stores as '1'/'0'. */
 interface DexieInternals {
   dexieTable: Table<Record<string, unknown>, string>;

@@ -1,4 +1,4 @@
-import type { RxStorage } from 'rxdb';
+import type { RxCollection, RxStorage } from 'rxdb';
 import type { Cart } from '../../src/cart.ts';
 import { type ChainHead, type ChainLink, seal } from '../../src/chain.ts';
 import { distanceMetres } from '../../src/geo.ts';
@@ -8,9 +8,10 @@ import type { SaleDoc, StoreDoc } from '../protocol/docs.ts';
 import { type RegisterKeyPair, generateRegisterKeys } from '../protocol/receipt-code.ts';
 import type { CountResponse, RegisterKeyRequest } from '../protocol/wire.ts';
 import type { Availability, DiagnosticAck, Diagnostics, ProductHit, RegisterClient, RegisterIdentity, RenewedToken, SearchScope, SyncStatus } from './api.ts';
-import { type RegisterDatabase, databaseName, openRegisterDatabase, readAll } from './database.ts';
+import { type RegisterDatabase, countLive, databaseName, openRegisterDatabase, readAll } from './database.ts';
 import { HqHttp } from './http.ts';
 import { createOrderMethods } from './orders.ts';
+import type { CatalogCollection } from './catalog-pull.ts';
 import { type Replication, startReplication } from './replication.ts';
 import { createReturnMethods } from './returns.ts';
 import { type PinAttemptState, PinAttempts, createShiftMethods } from './shifts.ts';
@@ -35,6 +36,8 @@ export interface OpenOptions {
   buildImage?: (job: ImageJob) => Promise<ImageJobResult>;
   /** How long the replica must be quiet before the image is (re)built (default 3 s; tests shorten it). */
   imageQuietMs?: number;
+  /** Page sizes of the catalog pull (default 5,000 in the first sync, then 1,000; tests lower them). */
+  catalogPageSizes?: { bulk: number; incremental: number };
 }
 
 interface Meta {
@@ -262,16 +265,10 @@ export async function openRegister(
       updatePending();
     }),
   );
-  // The first sync's progress: what the replica held at start, then every page pulled. (Not a
-  // live count query: IndexedDB counts by walking the index, and RxDB ran it again after every
-  // page, at a million products half a million rows a page; and at every start.)
-  if (!meta.firstSyncDone) status.update({ firstSync: { ...status.get().firstSync, received: await db.products.count().exec() } });
-  const pulled = (name: string, documents: readonly unknown[]): void => {
-    const firstSync = status.get().firstSync;
-    if (name !== 'products' || firstSync.done) return;
-    const received = firstSync.received + documents.filter((d) => !(d as { _deleted?: boolean })._deleted).length;
-    status.update({ firstSync: { ...firstSync, received: firstSync.total === null ? received : Math.min(received, firstSync.total) } });
-  };
+  // The first sync's progress: what the replica held at start, then every page the catalog pull
+  // wrote. (Not a live count query: IndexedDB counts by walking the index, and RxDB ran it again
+  // after every page, at a million products half a million rows each time; and at every start.)
+  if (!meta.firstSyncDone) status.update({ firstSync: { ...status.get().firstSync, received: await countLive(db.products) } });
 
   // ---- replication --------------------------------------------------------------------
   const http = new HqHttp(identity.hqUrl, identity.registerToken, {
@@ -330,7 +327,29 @@ export async function openRegister(
   if (opts.live !== false) {
     void renewIfDue();
     renewTimer = setInterval(() => void renewIfDue(), 6 * 3_600_000);
-    replication = startReplication(db, http, status, { storeId: identity.storeId, registerId: identity.registerId }, true, pulled);
+    // The first sync's pages bypass RxDB's change stream: the index and the progress get them here.
+    const onBulkPage = (name: CatalogCollection, docs: { id: string; _deleted?: boolean }[]): void => {
+      if (name === 'products') {
+        let live = 0;
+        for (const d of docs as (Parameters<ProductIndex['upsertProduct']>[0] & { _deleted?: boolean })[]) {
+          if (d._deleted) index.removeProduct(d.id);
+          else {
+            index.upsertProduct(d);
+            live++;
+          }
+        }
+        const firstSync = status.get().firstSync;
+        const received = firstSync.received + live;
+        status.update({ firstSync: { ...firstSync, received: firstSync.total === null ? received : Math.min(received, firstSync.total) } });
+      } else {
+        for (const d of docs as (Parameters<ProductIndex['upsertStock']>[0] & { _deleted?: boolean })[]) {
+          if (d._deleted) index.removeStock(d);
+          else index.upsertStock(d);
+        }
+      }
+      replicaChanged();
+    };
+    replication = startReplication(db, http, status, { storeId: identity.storeId, registerId: identity.registerId }, true, { onBulkPage, ...(opts.catalogPageSizes ? { catalogPageSizes: opts.catalogPageSizes } : {}) });
     void sendKey();
     keyTimer = setInterval(() => void sendKey(), KEY_RETRY_MS);
     let wasOnline = status.get().online;
@@ -566,7 +585,7 @@ export async function openRegister(
       // Counts only (no documents read), except HQ's refusals: there are few of those.
       const names = Object.keys(db.collections).sort() as (keyof RegisterDatabase['collections'])[];
       const documents: Record<string, number> = {};
-      for (const name of names) documents[name] = await db.collections[name].count().exec();
+      for (const name of names) documents[name] = await countLive(db.collections[name] as RxCollection<unknown>);
       const problems: DiagnosticAck[] = (await db.acks.find({ selector: { status: { $in: ['conflict', 'refused'] } } }).exec())
         .map((d) => d.toJSON())
         .sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0))

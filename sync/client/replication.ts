@@ -3,12 +3,17 @@ import type { RxReplicationPullStreamItem } from 'rxdb';
 import { type RxReplicationState, replicateRxCollection } from 'rxdb/plugins/replication';
 import { PULL_COLLECTIONS, PUSH_COLLECTIONS, type PullCollection, type PushCollection } from '../protocol/docs.ts';
 import type { Checkpoint, ErrorBody, PullResponse } from '../protocol/wire.ts';
+import type { RxCollection } from 'rxdb';
+import { type CatalogCollection, type CatalogPull, startCatalogPull } from './catalog-pull.ts';
 import type { RegisterDatabase } from './database.ts';
 import { HqResponseError, type HqHttp } from './http.ts';
 import type { AckDoc } from './schemas.ts';
 import type { StatusTracker } from './status.ts';
 
 const PULL_BATCH = 1000;
+/** Pulled by the catalog pull (catalog-pull.ts) instead of RxDB's replication. */
+const CATALOG_COLLECTIONS = ['products', 'stock'] as const satisfies readonly CatalogCollection[];
+const isCatalog = (name: string): name is CatalogCollection => (CATALOG_COLLECTIONS as readonly string[]).includes(name);
 const PUSH_BATCH = 100;
 const RETRY_MS = 3000;
 
@@ -71,9 +76,27 @@ export function startReplication(
   status: StatusTracker,
   own: OwnRegister,
   live = true,
-  /** Each page pulled from HQ, before RxDB writes it (the first sync's progress counts these). */
-  onPulled?: (name: PullCollection, documents: readonly unknown[]) => void,
+  opts: {
+    /** A page of the catalog's first sync, written straight into the storage (no RxDB change event is emitted for it). */
+    onBulkPage?: (name: CatalogCollection, docs: { id: string; _deleted?: boolean }[]) => void;
+    /** Page sizes of the catalog pull (tests lower them). */
+    catalogPageSizes?: { bulk: number; incremental: number };
+  } = {},
 ): Replication {
+  // Products and stock: the catalog pull (catalog-pull.ts), not RxDB's replication.
+  const catalog = new Map<CatalogCollection, CatalogPull>();
+  if (live) {
+    for (const name of CATALOG_COLLECTIONS) {
+      catalog.set(
+        name,
+        startCatalogPull(db, db[name] as unknown as RxCollection<{ id: string }>, name, http, {
+          onBulkPage: (docs) => opts.onBulkPage?.(name, docs),
+          onError: (message) => status.update({ lastError: message }),
+          ...(opts.catalogPageSizes ? { bulkPageSize: opts.catalogPageSizes.bulk, pageSize: opts.catalogPageSizes.incremental } : {}),
+        }),
+      );
+    }
+  }
   const streams = new Map<PullCollection, Subject<RxReplicationPullStreamItem<unknown, Checkpoint>>>();
   const states: RxReplicationState<unknown, unknown>[] = [];
 
@@ -96,7 +119,6 @@ export function startReplication(
         }
         const res = await http.get<PullResponse>(`/api/replication/${name}/pull?${q}`);
         const documents = keep ? await keep(res.documents) : res.documents;
-        onPulled?.(name, documents);
         return {
           documents: documents as unknown[] as never[],
           checkpoint: (res.checkpoint ?? checkpoint) as Checkpoint,
@@ -107,6 +129,7 @@ export function startReplication(
 
   for (const name of PULL_COLLECTIONS) {
     if (name === 'returns') continue; // both ways, below
+    if (isCatalog(name)) continue; // the catalog pull, above
     const state = replicateRxCollection<unknown, Checkpoint>({
       // RxDB's collection type is invariant in the document type; the handlers below produce
       // exactly the collection's documents, so the cast is safe.
@@ -228,6 +251,7 @@ export function startReplication(
   // ---- the live stream ----------------------------------------------------------------
   const abort = new AbortController();
   const resyncAll = (): void => {
+    for (const c of catalog.values()) c.resync();
     for (const s of streams.values()) s.next('RESYNC');
     for (const s of states) s.reSync();
   };
@@ -265,7 +289,10 @@ export function startReplication(
             } catch {
               names = [];
             }
-            for (const n of names.length ? names : [...streams.keys()]) streams.get(n as PullCollection)?.next('RESYNC');
+            for (const n of names.length ? names : [...streams.keys(), ...catalog.keys()]) {
+              streams.get(n as PullCollection)?.next('RESYNC');
+              catalog.get(n as CatalogCollection)?.resync();
+            }
           }
         }
         throw new Error('stream closed');
@@ -283,14 +310,14 @@ export function startReplication(
     states,
     async syncNow() {
       resyncAll();
-      await Promise.all(states.map((s) => s.awaitInSync()));
+      await Promise.all([...states.map((s) => s.awaitInSync()), ...[...catalog.values()].map((c) => c.awaitInSync())]);
     },
     async awaitInitial() {
-      await Promise.all(states.map((s) => s.awaitInitialReplication()));
+      await Promise.all([...states.map((s) => s.awaitInitialReplication()), ...[...catalog.values()].map((c) => c.awaitInitial())]);
     },
     async stop() {
       abort.abort();
-      await Promise.all(states.map((s) => s.cancel()));
+      await Promise.all([...states.map((s) => s.cancel()), ...[...catalog.values()].map((c) => c.stop())]);
     },
   };
 }
