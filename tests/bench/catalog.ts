@@ -10,6 +10,10 @@
  *      "Search products" field visible and enabled), with the demo cashier's sign-in and the
  *      opening of a shift scripted on the way (the PIN check counts, typing does not). The
  *      first-sync progress, the renderer's JS heap and RSS are logged every 10 s.
+ *   1b. image_build_ms: after the first sync the register's worker builds the catalog image
+ *      (sync/client/catalog-image.ts) that cold starts load; the bench waits for its
+ *      `kassa:catalog-image` mark (detail: reading, indexing and writing times) before anything
+ *      else, so the worker competes with nothing timed. Not part of sync_ms.
  *   2. raw_idb_ms: the docs the register receives (stores, products, this store's assortment,
  *      stock; pulled from HQ's pull endpoints with a second register token of the same store),
  *      written with plain IndexedDB in the same browser, on another origin (localhost instead of
@@ -21,7 +25,8 @@
  *      puts and the commits. Fetching from HQ is not timed.
  *   3. cold start (--cold-starts times, median): the register's page is closed and a new one on
  *      the same profile opens HQ's address; timed from navigation to ready to scan, with the
- *      sign-in scripted (the shift stays open across restarts). After each,
+ *      sign-in scripted (the shift stays open across restarts); whether it loaded the catalog
+ *      image (its `kassa:catalog-image-loaded` mark) is counted. After each,
  *      one barcode is scanned at once, and the moment its lookup ended (from the page's own
  *      navigation start) is reported, as a cashier would feel it.
  *   4. Lookups, measured inside the page: the sale screen records User Timing measures around
