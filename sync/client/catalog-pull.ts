@@ -3,7 +3,7 @@ import { fromStorageToDexie } from 'rxdb/plugins/storage-dexie';
 import type { Checkpoint, PullResponse } from '../protocol/wire.ts';
 import { MAX_PULL_LIMIT } from '../protocol/wire.ts';
 import { type RegisterDatabase, dexieInternals } from './database.ts';
-import type { HqHttp } from './http.ts';
+import { type HqHttp, HqResponseError } from './http.ts';
 
 /**
  * The pull of the catalog's big collections, products and stock (1.5 million documents at a
@@ -105,7 +105,8 @@ export function startCatalogPull<T extends { id: string }>(
       try {
         return await http.get<PullResponse>(`/api/replication/${name}/pull?${q}`);
       } catch (e) {
-        opts.onError?.(e instanceof Error ? e.message : String(e));
+        // HQ's own refusal is worth telling; unreachable is what the status line says already.
+        if (e instanceof HqResponseError) opts.onError?.(e.message);
         await new Promise((r) => setTimeout(r, RETRY_MS));
       }
     }

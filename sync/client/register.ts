@@ -142,7 +142,9 @@ export async function openRegister(
   // million products reads one record instead of 1.5 M rows), else row by row.
   const index = new ProductIndex(identity.storeId, now, identity.registerId);
   const replicaName = databaseName(identity.storeId, identity.registerId);
-  const images = await createImageKeeper(db, replicaName, meta.replicaId, { firstSyncDone: meta.firstSyncDone, now, onChange: () => replicaChanged(), ...(opts.buildImage ? { run: opts.buildImage } : {}), ...(opts.imageQuietMs !== undefined ? { quietMs: opts.imageQuietMs } : {}) });
+  // Tells the UI when an image build ended (wired to replicaChanged below; a build can end before).
+  let imageChanged: () => void = () => undefined;
+  const images = await createImageKeeper(db, replicaName, meta.replicaId, { firstSyncDone: meta.firstSyncDone, now, onChange: () => imageChanged(), ...(opts.buildImage ? { run: opts.buildImage } : {}), ...(opts.imageQuietMs !== undefined ? { quietMs: opts.imageQuietMs } : {}) });
   if (!(await images.load(index))) {
     await readAll(db.products, (docs) => {
       for (const p of docs) index.upsertProduct(p);
@@ -177,6 +179,7 @@ export async function openRegister(
       for (const l of replicaListeners) l();
     }, 100);
   };
+  imageChanged = replicaChanged;
   const subs = [
     db.products.$.subscribe((e) => {
       replicaChanged();
