@@ -308,17 +308,17 @@ export class CatalogBase {
 
   /** Products whose barcode is `code` (normally one). */
   withBarcode(code: string): number[] {
-    const order = this.p.byBarcode;
-    const get = (m: number): string => at(this.p.barcodes, this.p.barcodeOff, order[m] as number);
-    const found: number[] = [];
-    for (let k = lowerBound(order.length, get, code); k < order.length && get(k) === code; k++) found.push(order[k] as number);
-    return found;
+    return this.equalIn(this.p.byBarcode, this.p.barcodes, this.p.barcodeOff, code);
   }
 
   /** Products whose item number is `code` (normally one). */
   withItemNumber(code: string): number[] {
-    const order = this.p.byItemNumber;
-    const get = (m: number): string => at(this.p.itemNumbers, this.p.itemOff, order[m] as number);
+    return this.equalIn(this.p.byItemNumber, this.p.itemNumbers, this.p.itemOff, code);
+  }
+
+  /** The products of `order` (sorted by a joined column) whose value in that column is `code`. */
+  private equalIn(order: Uint32Array, text: string, off: Uint32Array, code: string): number[] {
+    const get = (m: number): string => at(text, off, order[m] as number);
     const found: number[] = [];
     for (let k = lowerBound(order.length, get, code); k < order.length && get(k) === code; k++) found.push(order[k] as number);
     return found;
