@@ -540,11 +540,11 @@ export const nl: Words = {
   catalogImageRow: 'Catalogusbeeld',
   catalogImageNone: 'nog geen: deze start las de replica rij voor rij; er wordt er een gemaakt na de eerste synchronisatie',
   catalogImageUnavailable: 'niet bewaard in deze opslag',
-  catalogImageLine: (builtAt: string, products: number, stock: number, changes: number) =>
+  catalogImageLine: (builtAt: string, products: string, stock: string, changes: string) =>
     `gemaakt ${builtAt}: ${products} artikelen, ${stock} voorraadcijfers; ${changes} wijzigingen sindsdien`,
   catalogImageLoaded: 'deze start laadde het',
   catalogImageNotLoaded: 'deze start las de replica rij voor rij',
   catalogImageBuilding: 'wordt gemaakt',
-  catalogImageLastBuild: (readMs: number, buildMs: number, writeMs: number) => `laatst gemaakt in ${Math.round((readMs + buildMs + writeMs) / 100) / 10} s (lezen ${readMs} ms, indexeren ${buildMs} ms, schrijven ${writeMs} ms)`,
+  catalogImageLastBuild: (seconds: string, readMs: string, buildMs: string, writeMs: string) => `laatst gemaakt in ${seconds} s (lezen ${readMs} ms, indexeren ${buildMs} ms, schrijven ${writeMs} ms)`,
   catalogImageError: (message: string) => `kon niet worden gemaakt: ${message}`,
 };

@@ -533,12 +533,12 @@ const en = {
   catalogImageRow: 'Catalog image',
   catalogImageNone: 'none yet: this start read the replica row by row; one is built after the first sync',
   catalogImageUnavailable: 'not kept in this storage',
-  catalogImageLine: (builtAt: string, products: number, stock: number, changes: number) =>
+  catalogImageLine: (builtAt: string, products: string, stock: string, changes: string) =>
     `taken ${builtAt}: ${products} products, ${stock} stock figures; ${changes} changes since`,
   catalogImageLoaded: 'this start loaded it',
   catalogImageNotLoaded: 'this start read the replica row by row',
   catalogImageBuilding: 'being built',
-  catalogImageLastBuild: (readMs: number, buildMs: number, writeMs: number) => `last built in ${Math.round((readMs + buildMs + writeMs) / 100) / 10} s (reading ${readMs} ms, indexing ${buildMs} ms, writing ${writeMs} ms)`,
+  catalogImageLastBuild: (seconds: string, readMs: string, buildMs: string, writeMs: string) => `last built in ${seconds} s (reading ${readMs} ms, indexing ${buildMs} ms, writing ${writeMs} ms)`,
   catalogImageError: (message: string) => `could not be built: ${message}`,
 } as const;
 

@@ -3,8 +3,8 @@ import type { CatalogImageStatus, Diagnostics } from '../../sync/client/index.ts
 import { getHost } from '../bridge/index.ts';
 import { PrinterChoice } from '../components/PrinterChoice.tsx';
 import { diagnosticsBundle, diagnosticsFileName, megabytes } from '../diagnostics.ts';
-import { dateTime } from '../format.ts';
-import { t } from '../i18n.ts';
+import { count, dateTime } from '../format.ts';
+import { locale, t } from '../i18n.ts';
 import { useShortcuts } from '../keys.ts';
 import { useNav, useSession } from '../state.ts';
 
@@ -38,10 +38,14 @@ function Row({ label, children, testId }: { label: string; children: ReactNode; 
 function CatalogImage({ image }: { image: CatalogImageStatus }): ReactNode {
   const parts: string[] = [];
   if (!image.available) parts.push(t.catalogImageUnavailable);
-  else if (image.builtAt) parts.push(t.catalogImageLine(dateTime(image.builtAt), image.products, image.stock, image.changesSince), image.usedAtStart ? t.catalogImageLoaded : t.catalogImageNotLoaded);
+  else if (image.builtAt) parts.push(t.catalogImageLine(dateTime(image.builtAt), count(image.products), count(image.stock), count(image.changesSince)), image.usedAtStart ? t.catalogImageLoaded : t.catalogImageNotLoaded);
   else parts.push(t.catalogImageNone);
   if (image.building) parts.push(t.catalogImageBuilding);
-  if (image.lastBuild) parts.push(t.catalogImageLastBuild(image.lastBuild.readMs, image.lastBuild.buildMs, image.lastBuild.writeMs));
+  const build = image.lastBuild;
+  if (build) {
+    const seconds = (Math.round((build.readMs + build.buildMs + build.writeMs) / 100) / 10).toLocaleString(locale);
+    parts.push(t.catalogImageLastBuild(seconds, count(build.readMs), count(build.buildMs), count(build.writeMs)));
+  }
   if (image.error) parts.push(t.catalogImageError(image.error));
   return <>{parts.join(' · ')}</>;
 }
