@@ -7,7 +7,7 @@ const diagnostics: Diagnostics = {
   register: { storeId: '1001', registerId: '01', hqUrl: 'http://127.0.0.1:7400', tokenPresent: true, tokenExpiresAt: '2027-02-23T13:02:00.000Z' },
   replica: { databaseName: 'kassa-1001-01', documents: { products: 2000, sales: 3 } },
   sync: { online: true, offlineSince: null, lastSyncAt: '2026-11-25T13:01:00.000Z', waiting: 0, refused: 1, lastError: null, firstSyncDone: true },
-  catalogImage: { available: true, builtAt: '2026-11-25T12:30:00.000Z', products: 2000, stock: 900, usedAtStart: true, changesSince: 12, building: false, lastBuild: null, error: null },
+  catalogImage: { available: true, builtAt: '2026-11-25T12:30:00.000Z', products: 2000, stock: 900, usedAtStart: true, inUse: true, changesSince: 12, building: false, lastBuild: null, error: null },
   receiptKey: { keyId: 'k1', publicKeyAtHq: true, registeredAt: '2026-11-25T12:00:00.000Z' },
   sequences: { sales: { last: 3, hqAtEnrolment: 0 }, orderEvents: { last: 0, hqAtEnrolment: 0 }, returns: { last: 0, hqAtEnrolment: 0 }, shiftEvents: { last: 0, hqAtEnrolment: 0 } },
   storage: { usageBytes: 5_242_880, quotaBytes: 1_000_000_000 },

@@ -544,6 +544,7 @@ export const nl: Words = {
     `gemaakt ${builtAt}: ${products} artikelen, ${stock} voorraadcijfers; ${changes} wijzigingen sindsdien`,
   catalogImageLoaded: 'deze start laadde het',
   catalogImageNotLoaded: 'deze start las de replica rij voor rij',
+  catalogImageMovedOnto: 'de lopende index is erop overgestapt toen het klaar was',
   catalogImageBuilding: 'wordt gemaakt',
   catalogImageLastBuild: (seconds: string, readMs: string, buildMs: string, writeMs: string) => `laatst gemaakt in ${seconds} s (lezen ${readMs} ms, indexeren ${buildMs} ms, schrijven ${writeMs} ms)`,
   catalogImageError: (message: string) => `kon niet worden gemaakt: ${message}`,

@@ -537,6 +537,7 @@ const en = {
     `taken ${builtAt}: ${products} products, ${stock} stock figures; ${changes} changes since`,
   catalogImageLoaded: 'this start loaded it',
   catalogImageNotLoaded: 'this start read the replica row by row',
+  catalogImageMovedOnto: 'the running index moved onto it when it was built',
   catalogImageBuilding: 'being built',
   catalogImageLastBuild: (seconds: string, readMs: string, buildMs: string, writeMs: string) => `last built in ${seconds} s (reading ${readMs} ms, indexing ${buildMs} ms, writing ${writeMs} ms)`,
   catalogImageError: (message: string) => `could not be built: ${message}`,

@@ -40,6 +40,7 @@ function CatalogImage({ image }: { image: CatalogImageStatus }): ReactNode {
   if (!image.available) parts.push(t.catalogImageUnavailable);
   else if (image.builtAt) parts.push(t.catalogImageLine(dateTime(image.builtAt), count(image.products), count(image.stock), count(image.changesSince)), image.usedAtStart ? t.catalogImageLoaded : t.catalogImageNotLoaded);
   else parts.push(t.catalogImageNone);
+  if (image.inUse && !image.usedAtStart) parts.push(t.catalogImageMovedOnto);
   if (image.building) parts.push(t.catalogImageBuilding);
   const build = image.lastBuild;
   if (build) {

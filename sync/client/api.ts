@@ -219,6 +219,8 @@ export interface CatalogImageStatus {
   stock: number;
   /** Whether this start loaded it (else the replica was read row by row). */
   usedAtStart: boolean;
+  /** Whether the running index stands on it (from the start, or moved onto it once it was built). */
+  inUse: boolean;
   /** Product and stock changes after it, applied at start or since: at 5,000 it is rebuilt. */
   changesSince: number;
   building: boolean;

@@ -51,8 +51,8 @@ async function syncedReplica(factory: IDBFactory): Promise<void> {
   await db.close();
 }
 
-async function register(factory: IDBFactory): Promise<RegisterClient> {
-  const c = await openRegister({ hqUrl: 'http://127.0.0.1:9', storeId: '1001', registerId: '01', registerToken: 'test-token' }, { storage: storageOn(factory), live: false, imageQuietMs: 10 });
+async function register(factory: IDBFactory, imageQuietMs = 10): Promise<RegisterClient> {
+  const c = await openRegister({ hqUrl: 'http://127.0.0.1:9', storeId: '1001', registerId: '01', registerToken: 'test-token' }, { storage: storageOn(factory), live: false, imageQuietMs });
   open.push(c);
   return c;
 }
@@ -88,11 +88,16 @@ describe('the catalog image, through the register', () => {
   it('is built after the first sync, used at the next start, and patched with the changes since', async () => {
     const factory = new IDBFactory();
     await syncedReplica(factory);
-    const first = await register(factory);
-    expect((await imageOf(first)).usedAtStart).toBe(false);
+    // Time to ask before the image is built (the index as read row by row)...
+    const first = await register(factory, 1500);
+    expect(await imageOf(first)).toMatchObject({ usedAtStart: false, inUse: false });
+    const rowByRow = await answers(first);
     const image = await built(first);
     expect(image).toMatchObject({ products: 600, stock: 900, changesSince: 0, error: null });
+    // ...and after: the running index moved onto the image, with the same answers.
+    expect(image).toMatchObject({ usedAtStart: false, inUse: true });
     const before = await answers(first);
+    expect(before).toEqual(rowByRow);
     expect(before.kaas.length).toBe(20);
     await first.close();
     open.splice(0);
@@ -107,7 +112,7 @@ describe('the catalog image, through the register', () => {
     await db.close();
 
     const second = await register(factory);
-    expect(await imageOf(second)).toMatchObject({ usedAtStart: true, products: 600, changesSince: 5 });
+    expect(await imageOf(second)).toMatchObject({ usedAtStart: true, inUse: true, products: 600, changesSince: 5 });
     const after = await answers(second);
     // The same register without an image: every row read again (the image is of another replica id).
     const db2 = await openRegisterDatabase(NAME, storageOn(factory));

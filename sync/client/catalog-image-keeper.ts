@@ -2,7 +2,7 @@ import { type RxCollection, getChangedDocumentsSince } from 'rxdb';
 import type { ProductDoc, StockDoc } from '../protocol/docs.ts';
 import type { CatalogImageStatus } from './api.ts';
 import { CatalogBase, type Checkpoint } from './catalog-image.ts';
-import { type ImageJob, type ImageJobResult, type ReplicaTable, imageDatabaseName, readImage, runImageJob } from './catalog-image-store.ts';
+import { type ImageJob, type ImageJobResult, type ReplicaTable, type StoredImage, imageDatabaseName, readImage, runImageJob } from './catalog-image-store.ts';
 import { dexieInternals } from './database.ts';
 import type { ProductIndex } from './search-index.ts';
 
@@ -99,12 +99,27 @@ export async function createImageKeeper(
     products: 0,
     stock: 0,
     usedAtStart: false,
+    inUse: false,
     changesSince: 0,
     building: false,
     lastBuild: null,
     error: null,
   };
   let syncDone = opts.firstSyncDone;
+  /** The index this register searches (given to load()). */
+  let running: ProductIndex | null = null;
+
+  /**
+   * Puts the index on a stored image: the image becomes its base and the replica's changes since
+   * the image's checkpoints are applied. Returns how many changes that was.
+   */
+  const standOn = async (index: ProductIndex, stored: StoredImage): Promise<number> => {
+    index.useImage(new CatalogBase(stored.image));
+    state.inUse = true;
+    let n = await applySince<Strip<ProductDoc>>(db.products, stored.image.checkpoints.products, (d) => (d._deleted ? index.removeProduct(d.id) : index.upsertProduct(strip(d))));
+    n += await applySince<Strip<StockDoc>>(db.stock, stored.image.checkpoints.stock, (d) => (d._deleted ? index.removeStock(d) : index.upsertStock(strip(d))));
+    return n;
+  };
   let timer: ReturnType<typeof setTimeout> | null = null;
   let closed = false;
 
@@ -122,6 +137,14 @@ export async function createImageKeeper(
       state.lastBuild = { at: started.toISOString(), ...result };
       state.error = null;
       if (typeof performance !== 'undefined' && typeof performance.mark === 'function') performance.mark('kassa:catalog-image', { detail: result });
+      // An index built row by row (the first sync, or a start without an image) moves onto the
+      // image: its object-per-product structures (at a million products most of the page's
+      // heap) are let go. Changes written meanwhile are applied again; applying one twice is
+      // harmless.
+      if (running && !state.inUse && factory && !closed) {
+        const stored = await readImage(factory, imageName);
+        if (stored && stored.replicaId === replicaId && !closed) await standOn(running, stored);
+      }
     } catch (e) {
       state.error = e instanceof Error ? e.message : String(e);
     } finally {
@@ -142,6 +165,7 @@ export async function createImageKeeper(
 
   return {
     async load(index) {
+      running = index;
       if (!factory || !products || !stock) return false;
       let stored;
       try {
@@ -154,15 +178,11 @@ export async function createImageKeeper(
         schedule();
         return false;
       }
-      index.useImage(new CatalogBase(stored.image));
       state.builtAt = stored.image.builtAt;
       state.products = stored.image.products.n;
       state.stock = stored.image.stock.n;
       state.usedAtStart = true;
-      state.changesSince += await applySince<Strip<ProductDoc>>(db.products, stored.image.checkpoints.products, (d) =>
-        d._deleted ? index.removeProduct(d.id) : index.upsertProduct(strip(d)),
-      );
-      state.changesSince += await applySince<Strip<StockDoc>>(db.stock, stored.image.checkpoints.stock, (d) => (d._deleted ? index.removeStock(d) : index.upsertStock(strip(d))));
+      state.changesSince += await standOn(index, stored);
       if (typeof performance !== 'undefined' && typeof performance.mark === 'function') {
         performance.mark('kassa:catalog-image-loaded', { detail: { products: state.products, stock: state.stock, changesSince: state.changesSince } });
       }
