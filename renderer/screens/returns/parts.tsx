@@ -2,8 +2,6 @@ import { RETURN_REASONS, type RefundTender, type ReturnReason } from '../../../s
 import { euro } from '../../format.ts';
 import { t } from '../../i18n.ts';
 
-/** Operator sign-in does not exist yet (README): every return records this operator. */
-
 /** The refund on the return screens: its total and how it goes back (card, cash paid out, store credit). */
 export function RefundPlan({ totalCents, refunds }: { totalCents: number; refunds: readonly RefundTender[] }) {
   return (
