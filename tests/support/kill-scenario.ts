@@ -108,6 +108,13 @@ export async function runKillScenario(hq: HqProcess, opts: { kills: number; seed
     };
   } finally {
     await chrome?.kill();
-    rmSync(profile, { recursive: true, force: true });
+    // SIGKILL reaches the browser process; its children (renderer, storage) die a moment later
+    // and may still write into the profile meanwhile (ENOTEMPTY once in CI): retry, and never let
+    // the clean-up of a temporary folder hide the scenario's own result.
+    try {
+      rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+    } catch (e) {
+      opts.log?.(`could not remove ${profile}: ${(e as Error).message}`);
+    }
   }
 }
