@@ -69,6 +69,8 @@ export function startCatalogPull<T extends { id: string }>(
     onBulkPage: (docs: Doc[]) => void;
     /** A pull failed (HQ refused it, or the replica could not write): for the status line. */
     onError?: (message: string) => void;
+    /** The pull that failed with `message` went through after all (e.g. a request sent just before a token renewal). */
+    onRecovered?: (message: string) => void;
     bulkPageSize?: number;
     pageSize?: number;
   },
@@ -101,12 +103,18 @@ export function startCatalogPull<T extends { id: string }>(
       q.set('xid', checkpoint.xid);
       q.set('id', checkpoint.id);
     }
+    let refused: string | null = null;
     while (!abort.signal.aborted) {
       try {
-        return await http.get<PullResponse>(`/api/replication/${name}/pull?${q}`);
+        const page = await http.get<PullResponse>(`/api/replication/${name}/pull?${q}`);
+        if (refused !== null) opts.onRecovered?.(refused);
+        return page;
       } catch (e) {
         // HQ's own refusal is worth telling; unreachable is what the status line says already.
-        if (e instanceof HqResponseError) opts.onError?.(e.message);
+        if (e instanceof HqResponseError) {
+          refused = e.message;
+          opts.onError?.(e.message);
+        }
         await new Promise((r) => setTimeout(r, RETRY_MS));
       }
     }

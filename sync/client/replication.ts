@@ -92,6 +92,10 @@ export function startReplication(
         startCatalogPull(db, db[name] as unknown as RxCollection<{ id: string }>, name, http, {
           onBulkPage: (docs) => opts.onBulkPage?.(name, docs),
           onError: (message) => status.update({ lastError: message }),
+          // Cleared only if nothing else reported an error since.
+          onRecovered: (message) => {
+            if (status.get().lastError === message) status.update({ lastError: null });
+          },
           ...(opts.catalogPageSizes ? { bulkPageSize: opts.catalogPageSizes.bulk, pageSize: opts.catalogPageSizes.incremental } : {}),
         }),
       );
