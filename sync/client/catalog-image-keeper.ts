@@ -3,6 +3,7 @@ import type { ProductDoc, StockDoc } from '../protocol/docs.ts';
 import type { CatalogImageStatus } from './api.ts';
 import { CatalogBase, type Checkpoint } from './catalog-image.ts';
 import { type ImageJob, type ImageJobResult, type ReplicaTable, type StoredImage, imageDatabaseName, readImage, runImageJob } from './catalog-image-store.ts';
+import { withoutBookkeeping } from './bookkeeping.ts';
 import { dexieInternals } from './database.ts';
 import type { ProductIndex } from './search-index.ts';
 
@@ -14,10 +15,7 @@ export const QUIET_MS = 3000;
 type Strip<T> = Omit<T, '_deleted'>;
 type Stored<T> = T & { _deleted: boolean; _meta?: unknown; _rev?: unknown; _attachments?: unknown };
 
-function strip<T>(d: Stored<T>): Strip<T> {
-  const { _meta: _m, _rev: _r, _attachments: _a, _deleted: _d, ...doc } = d;
-  return doc as unknown as Strip<T>;
-}
+const strip = <T,>(d: Stored<T>): Strip<T> => withoutBookkeeping(d) as unknown as Strip<T>;
 
 /** Applies every change of a collection after `checkpoint` (deletions too), in pages; returns how many. */
 async function applySince<T>(collection: RxCollection<T>, checkpoint: Checkpoint | null, each: (doc: Stored<T>) => void): Promise<number> {
@@ -74,8 +72,8 @@ interface Collections {
 /**
  * Keeps the catalog image of a register's replica: loads it at start, and (re)builds it off the
  * main thread after the first sync and whenever REBUILD_AFTER_CHANGES changes have come after
- * it, once the replica is quiet. The running index is never swapped: the image is for the next
- * start.
+ * it, once the replica is quiet. An index that was built row by row (the first sync, or a start
+ * without an image) moves onto the image once it is built.
  */
 export async function createImageKeeper(
   db: Collections,

@@ -1,4 +1,5 @@
 import { fromDexieToStorage } from 'rxdb/plugins/storage-dexie';
+import { withoutBookkeeping } from './bookkeeping.ts';
 import type { ProductDoc, StockDoc } from '../protocol/docs.ts';
 import { type CatalogImage, type Checkpoint, buildCatalogImage, isUsableImage } from './catalog-image.ts';
 
@@ -112,8 +113,7 @@ export async function readReplicaTable<T>(factory: IDBFactory, keyRange: typeof 
             const lwt = d._meta.lwt;
             if (!checkpoint || lwt > checkpoint.lwt || (lwt === checkpoint.lwt && d.id > checkpoint.id)) checkpoint = { id: d.id, lwt };
             if (d._deleted) continue;
-            const { _meta: _m, _rev: _r, _attachments: _a, _deleted: _d, ...doc } = d;
-            docs.push(doc as unknown as T);
+            docs.push(withoutBookkeeping(d) as unknown as T);
           }
           if (rows.length < PAGE) resolve({ docs, checkpoint });
           else page((rows[rows.length - 1] as Record<string, unknown>)[keyPath] as IDBValidKey);

@@ -13,6 +13,7 @@ import { addRxPlugin } from 'rxdb/plugins/core';
 import { RxDBLocalDocumentsPlugin } from 'rxdb/plugins/local-documents';
 import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
 import { seal } from '../../src/chain.ts';
+import { withoutBookkeeping } from './bookkeeping.ts';
 import type { OrderEvent } from '../../src/order.ts';
 import type { ShiftEvent } from '../../src/shift.ts';
 import type { AssortmentDoc, OperatorDoc, OrderDoc, ProductDoc, ReturnDoc, SaleDoc, SettingsDoc, StockDoc, StoreDoc } from '../protocol/docs.ts';
@@ -153,8 +154,7 @@ export async function readAll<T extends { id: string }>(collection: RxCollection
     for (const d of documents) {
       if (d._deleted) continue;
       // RxDB's bookkeeping stays in the storage.
-      const { _meta: _m, _rev: _r, _attachments: _a, _deleted: _d, ...doc } = d;
-      live.push(doc as unknown as T);
+      live.push(withoutBookkeeping(d) as unknown as T);
     }
     n += live.length;
     each(live);
@@ -204,8 +204,7 @@ async function readAllFromDexie<T extends { id: string }>(dexie: DexieInternals,
     for (const row of rows) {
       const d = fromDexieToStorage(dexie.booleanIndexes, row) as Record<string, unknown>;
       if (d._deleted) continue;
-      const { _meta: _m, _rev: _r, _attachments: _a, _deleted: _d, ...doc } = d;
-      live.push(doc as unknown as T);
+      live.push(withoutBookkeeping(d) as unknown as T);
     }
     n += live.length;
     each(live);
