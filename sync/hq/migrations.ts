@@ -305,6 +305,31 @@ CREATE INDEX shift_events_closed ON shift_events (store_id, received_at DESC, se
 CREATE INDEX alerts_store_open ON alerts (store_id, id) WHERE resolved_at IS NULL;
 `,
   },
+  {
+    version: 7,
+    name: 'xid triggers skip rows that carry this transaction already',
+    sql: `
+-- The trigger only sets NEW.xid to the writing transaction: a row that has it already (an
+-- insert taking the column default, an update that sets it) skips the PL/pgSQL call. HQ books
+-- every sold product into stock as an upsert, which fired it twice per row.
+DROP TRIGGER stores_xid ON stores;
+DROP TRIGGER products_xid ON products;
+DROP TRIGGER assortment_xid ON assortment;
+DROP TRIGGER stock_xid ON stock;
+DROP TRIGGER orders_xid ON orders;
+DROP TRIGGER chain_settings_xid ON chain_settings;
+DROP TRIGGER operators_xid ON operators;
+DROP TRIGGER returns_xid ON returns;
+CREATE TRIGGER stores_xid BEFORE INSERT OR UPDATE ON stores FOR EACH ROW WHEN (NEW.xid IS DISTINCT FROM pg_current_xact_id()) EXECUTE FUNCTION kassa_set_xid();
+CREATE TRIGGER products_xid BEFORE INSERT OR UPDATE ON products FOR EACH ROW WHEN (NEW.xid IS DISTINCT FROM pg_current_xact_id()) EXECUTE FUNCTION kassa_set_xid();
+CREATE TRIGGER assortment_xid BEFORE INSERT OR UPDATE ON assortment FOR EACH ROW WHEN (NEW.xid IS DISTINCT FROM pg_current_xact_id()) EXECUTE FUNCTION kassa_set_xid();
+CREATE TRIGGER stock_xid BEFORE INSERT OR UPDATE ON stock FOR EACH ROW WHEN (NEW.xid IS DISTINCT FROM pg_current_xact_id()) EXECUTE FUNCTION kassa_set_xid();
+CREATE TRIGGER orders_xid BEFORE INSERT OR UPDATE ON orders FOR EACH ROW WHEN (NEW.xid IS DISTINCT FROM pg_current_xact_id()) EXECUTE FUNCTION kassa_set_xid();
+CREATE TRIGGER chain_settings_xid BEFORE INSERT OR UPDATE ON chain_settings FOR EACH ROW WHEN (NEW.xid IS DISTINCT FROM pg_current_xact_id()) EXECUTE FUNCTION kassa_set_xid();
+CREATE TRIGGER operators_xid BEFORE INSERT OR UPDATE ON operators FOR EACH ROW WHEN (NEW.xid IS DISTINCT FROM pg_current_xact_id()) EXECUTE FUNCTION kassa_set_xid();
+CREATE TRIGGER returns_xid BEFORE INSERT OR UPDATE ON returns FOR EACH ROW WHEN (NEW.xid IS DISTINCT FROM pg_current_xact_id()) EXECUTE FUNCTION kassa_set_xid();
+`,
+  },
 ];
 
 export async function migrate(sql: Sql): Promise<number> {

@@ -1,4 +1,4 @@
-import { createHash, webcrypto } from 'node:crypto';
+import { webcrypto } from 'node:crypto';
 import { canonicalJson } from '../../src/canonical.ts';
 import { formatCents } from '../../src/money.ts';
 import { formatDocumentNumber, parseDocumentNumber } from '../../src/numbering.ts';
@@ -6,6 +6,7 @@ import { type OrderState, normalizeOrderNumber } from '../../src/order.ts';
 import { type OriginalLine, originalLine, returnExcess } from '../../src/returns.ts';
 import { type ReturnDoc, type SaleDoc, isStorableText } from '../protocol/index.ts';
 import { HqError } from './errors.ts';
+import { sha256Hex } from './hash.ts';
 
 /**
  * Returns at HQ: the pieces that need no database. HQ stores every return a register pushes
@@ -44,7 +45,7 @@ export function originStoreOf(doc: Pick<ReturnDoc, 'origin'>): string | null {
 
 /** A return's body hash: SHA-256 of its canonical JSON ("the same return again" vs "another body"). */
 export function returnHash(doc: ReturnDoc): { bodyHash: string } {
-  return { bodyHash: createHash('sha256').update(canonicalJson(doc)).digest('hex') };
+  return { bodyHash: sha256Hex(canonicalJson(doc)) };
 }
 
 /** The register that issued a receipt, from its number ("1001-02-000042" → "1001-02"): the lock key of its sales and their returns. */

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../src/canonical.ts';
 import { formatCents } from '../../src/money.ts';
 import type { OrderEvent } from '../../src/order.ts';
@@ -9,6 +8,7 @@ import type { HoldingsOrderException } from '../protocol/holdings.ts';
 import type { ShiftEventDoc } from '../protocol/index.ts';
 import type { ZReportEntry } from '../protocol/z-reports.ts';
 import type { OrderExceptionsEntry } from './orders.ts';
+import { sha256Hex } from './hash.ts';
 
 /**
  * Shifts at HQ: the pieces that need no database. HQ stores every shift event a register pushes
@@ -19,7 +19,7 @@ import type { OrderExceptionsEntry } from './orders.ts';
 
 /** A shift event's body hash: SHA-256 of its canonical JSON ("the same event again" vs "another body"). */
 export function shiftEventHash(doc: ShiftEventDoc): { bodyHash: string } {
-  return { bodyHash: createHash('sha256').update(canonicalJson(doc)).digest('hex') };
+  return { bodyHash: sha256Hex(canonicalJson(doc)) };
 }
 
 /** jsonb arrives parsed from both backends; a text value (a cast somewhere) is parsed here. */

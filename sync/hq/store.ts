@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type {
   AssortmentDoc,
   Checkpoint,
@@ -51,6 +51,7 @@ import {
 } from './returns.ts';
 import { ALERT_AMOUNT_SQL, type HeldRecords, cashDifferenceAlert, holdingsExceptions, jsonBody, shiftEventHash, zReportEntry } from './shifts.ts';
 import { type Queryable, type Sql, type SqlParam, toPgArray } from './sql.ts';
+import { sha256Hex } from './hash.ts';
 
 export { toPgArray } from './sql.ts';
 
@@ -193,7 +194,7 @@ const PULL: Record<PullCollection, PullSpec> = {
 };
 
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+  return sha256Hex(token);
 }
 
 interface Alert {
@@ -222,9 +223,9 @@ interface SaleDigest {
 }
 
 function digestSale(d: SaleDoc): SaleDigest {
-  const contentHash = createHash('sha256').update(saleChainPayload(d)).digest('hex');
+  const contentHash = sha256Hex(saleChainPayload(d));
   // The body is its content plus the hash it claims: both hashes identify it.
-  return { contentHash, bodyHash: createHash('sha256').update(`${contentHash}:${d.hash}`).digest('hex') };
+  return { contentHash, bodyHash: sha256Hex(`${contentHash}:${d.hash}`) };
 }
 
 /** The body hash HQ stores with a sale (see SaleDigest). */
@@ -234,7 +235,7 @@ export function bodyHash(doc: SaleDoc): string {
 
 /** An order event's body hash: SHA-256 of its canonical JSON ("the same event again" vs "another body"). */
 function orderEventHash(doc: OrderEventDoc): { bodyHash: string } {
-  return { bodyHash: createHash('sha256').update(canonicalJson(doc)).digest('hex') };
+  return { bodyHash: sha256Hex(canonicalJson(doc)) };
 }
 
 /** Records a register makes once and never changes: sales, order events, returns, shift events. */
@@ -446,16 +447,21 @@ async function bookStock(tx: Queryable, who: RegisterPrincipal, fresh: readonly 
     }
   }
   const ids = [...perProduct.keys()].sort();
+  // Sets xid itself (so the xid trigger is skipped) and tells the registers in the same statement.
   await tx.query(
-    `INSERT INTO stock AS s (id, location_id, product_id, on_hand, reserved, as_of, booked)
-     SELECT $1 || ':' || t.product_id, $1, t.product_id, -t.qty, 0, now(), jsonb_build_object($2::text, t.seq)
-       FROM unnest($3::text[], $4::int[], $5::bigint[]) AS t(product_id, qty, seq)
-      ORDER BY t.product_id
-     ON CONFLICT (id) DO UPDATE SET
-       on_hand = s.on_hand + EXCLUDED.on_hand,
-       as_of = EXCLUDED.as_of,
-       booked = s.booked || jsonb_build_object($2::text,
-         GREATEST(COALESCE((s.booked->>$2)::bigint, 0), (EXCLUDED.booked->>$2)::bigint))`,
+    `WITH booked AS (
+       INSERT INTO stock AS s (id, location_id, product_id, on_hand, reserved, as_of, booked)
+       SELECT $1 || ':' || t.product_id, $1, t.product_id, -t.qty, 0, now(), jsonb_build_object($2::text, t.seq)
+         FROM unnest($3::text[], $4::int[], $5::bigint[]) AS t(product_id, qty, seq)
+        ORDER BY t.product_id
+       ON CONFLICT (id) DO UPDATE SET
+         on_hand = s.on_hand + EXCLUDED.on_hand,
+         as_of = EXCLUDED.as_of,
+         booked = s.booked || jsonb_build_object($2::text,
+           GREATEST(COALESCE((s.booked->>$2)::bigint, 0), (EXCLUDED.booked->>$2)::bigint)),
+         xid = pg_current_xact_id()
+       RETURNING 1)
+     SELECT pg_notify('${CHANGES_CHANNEL}', 'stock')`,
     [
       who.storeId,
       who.registerId,
@@ -464,7 +470,6 @@ async function bookStock(tx: Queryable, who: RegisterPrincipal, fresh: readonly 
       `{${ids.map((id) => perProduct.get(id)?.seq ?? 0).join(',')}}`,
     ],
   );
-  await HqStore.notifyChanged(tx, ['stock']);
 }
 
 /**
@@ -541,17 +546,26 @@ async function guardDoubleReturns(tx: Queryable, who: RegisterPrincipal, origins
   await insertAlerts(tx, who, alerts.filter((a) => !before.has(a.recordId)));
 }
 
+/** Statement texts of multiInsert by shape: a push's insert has the same text every time. */
+const insertTexts = new Map<string, string>();
+
 /** Multi-row INSERT: `rows` of equal length, `columns` named; returns text and flat params. */
 export function multiInsert(table: string, columns: readonly string[], rows: readonly SqlParam[][], suffix = ''): [string, SqlParam[]] {
+  const width = rows[0]?.length ?? 0;
   const params: SqlParam[] = [];
-  const values = rows.map((row) => {
-    const ph = row.map((v) => {
-      params.push(v);
-      return `$${params.length}`;
-    });
-    return `(${ph.join(', ')})`;
-  });
-  return [`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${values.join(', ')} ${suffix}`, params];
+  for (const row of rows) {
+    if (row.length !== width) throw new Error(`multiInsert into ${table}: rows of ${width} and ${row.length} values`);
+    for (const v of row) params.push(v);
+  }
+  const key = `${table}(${columns.join(',')})${rows.length}x${width} ${suffix}`;
+  let text = insertTexts.get(key);
+  if (text === undefined) {
+    const values = rows.map((_, r) => `(${Array.from({ length: width }, (_, c) => `$${r * width + c + 1}`).join(', ')})`);
+    text = `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${values.join(', ')} ${suffix}`;
+    // Bounded: shapes are few (batch sizes), but never let the map grow without end.
+    if (insertTexts.size < 1000) insertTexts.set(key, text);
+  }
+  return [text, params];
 }
 
 export interface HqAlert {
@@ -834,15 +848,18 @@ export class HqStore {
   private async checkChain(tx: Queryable, who: RegisterPrincipal, fresh: readonly SaleDoc[], contentHash: (d: SaleDoc) => string): Promise<void> {
     const prevSeqs = fresh.flatMap((d) => (d.prevSeq === null ? [] : [String(d.prevSeq)]));
     const ownSeqs = fresh.map((d) => String(d.seq));
+    // Rows of this register around the fresh ones; the fresh rows themselves (written by this
+    // transaction) are left out: the push holds them already, and reading them back cost a row
+    // and a body lookup per sale.
     const around = await tx.query<{ id: string; seq: string | number; prev_seq: string | number | null; hash: string | null; prev_hash: string | null }>(
       `SELECT id, seq, prev_seq, hash, body->>'prevHash' AS prev_hash FROM sales
         WHERE store_id = $1 AND register_id = $2
-          AND (seq = ANY($3::bigint[]) OR prev_seq = ANY($4::bigint[]))`,
+          AND (seq = ANY($3::bigint[]) OR prev_seq = ANY($4::bigint[]))
+          AND xid <> pg_current_xact_id()`,
       [who.storeId, who.registerId, toPgArray(prevSeqs), toPgArray([...prevSeqs, ...ownSeqs])],
     );
-    const freshIds = new Set(fresh.map((d) => d.id));
     const known = new Map<number, string>();
-    for (const r of around) if (!freshIds.has(r.id) && r.hash) known.set(Number(r.seq), r.hash);
+    for (const r of around) if (r.hash) known.set(Number(r.seq), r.hash);
 
     const alerts: Alert[] = [];
     const bySeq = new Map(fresh.map((d) => [d.seq, d]));
@@ -850,16 +867,25 @@ export class HqStore {
       const d = bySeq.get(f.seq);
       if (d) alerts.push({ kind: `chain_${f.kind}`, recordId: d.id, body: { seq: d.seq, prevSeq: d.prevSeq, prevHash: d.prevHash, hash: d.hash }, message: `sale ${d.id}: ${f.reason}` });
     }
-    // Two records naming the same predecessor: the register's chain forked (e.g. a replica restored from a copy).
+    // Two records naming the same predecessor: the register's chain forked (e.g. a replica restored
+    // from a copy). The other may be held already or be in this push.
+    const followers = new Map<number, string[]>();
+    const follows = (prevSeq: number, id: string): void => {
+      const ids = followers.get(prevSeq);
+      if (ids) ids.push(id);
+      else followers.set(prevSeq, [id]);
+    };
+    for (const r of around) if (r.prev_seq !== null) follows(Number(r.prev_seq), r.id);
+    for (const d of fresh) if (d.prevSeq !== null) follows(d.prevSeq, d.id);
     for (const d of fresh) {
       if (d.prevSeq === null) continue;
-      const twin = around.find((r) => r.id !== d.id && r.prev_seq !== null && Number(r.prev_seq) === d.prevSeq);
-      if (twin) alerts.push({ kind: 'chain_fork', recordId: d.id, body: { seq: d.seq, prevSeq: d.prevSeq, other: twin.id }, message: `sale ${d.id} and ${twin.id} both follow ${d.prevSeq}` });
+      const twin = followers.get(d.prevSeq)?.find((id) => id !== d.id);
+      if (twin !== undefined) alerts.push({ kind: 'chain_fork', recordId: d.id, body: { seq: d.seq, prevSeq: d.prevSeq, other: twin }, message: `sale ${d.id} and ${twin} both follow ${d.prevSeq}` });
     }
     // Records that arrived before these and named them as predecessor: their gap closes, or their link is broken.
     const resolved: string[] = [];
     for (const r of around) {
-      if (freshIds.has(r.id) || r.prev_seq === null) continue;
+      if (r.prev_seq === null) continue;
       const pred = bySeq.get(Number(r.prev_seq));
       if (!pred) continue;
       if (pred.hash === r.prev_hash) resolved.push(r.id);
