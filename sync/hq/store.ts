@@ -589,6 +589,14 @@ export interface TokenCheck {
 
 export const DEFAULT_TOKEN_TTL_DAYS = 365;
 
+/**
+ * How long a register's old token keeps working once its renewed token has been used: requests
+ * sent with the old one just before the register switched arrive after (seen at a first start,
+ * where the register renews at once: a catalog pull in flight was refused as revoked). IT's
+ * revocations (retiring a register, enrolling it again) take effect at once.
+ */
+export const REPLACED_TOKEN_GRACE_MS = 2 * 60_000;
+
 export class HqStore {
   constructor(
     readonly sql: Sql,
@@ -1082,7 +1090,9 @@ export class HqStore {
 
   /**
    * A register swaps its token for a fresh one. The old one keeps working until the new one is
-   * first used, so a renewal whose answer is lost on the way does not lock the register out.
+   * first used, so a renewal whose answer is lost on the way does not lock the register out, and
+   * for REPLACED_TOKEN_GRACE_MS after that: requests the register sent with it just before it
+   * switched are still on their way.
    */
   async renew(who: RegisterPrincipal): Promise<{ registerToken: string; expiresAt: string }> {
     return this.sql.transaction((tx) => this.issueToken(tx, who.storeId, who.registerId, { revokeOthers: false }));
@@ -1097,7 +1107,7 @@ export class HqStore {
     const registerToken = randomBytes(32).toString('base64url');
     const expiresAt = new Date(Date.now() + this.tokenTtlMs).toISOString();
     if (opts.revokeOthers) {
-      await tx.query('UPDATE register_tokens SET revoked_at = now() WHERE store_id = $1 AND register_id = $2 AND revoked_at IS NULL', [
+      await tx.query('UPDATE register_tokens SET revoked_at = now() WHERE store_id = $1 AND register_id = $2 AND (revoked_at IS NULL OR revoked_at > now())', [
         storeId,
         registerId,
       ]);
@@ -1114,7 +1124,7 @@ export class HqStore {
   async checkToken(token: string): Promise<TokenCheck> {
     const hash = hashToken(token);
     const [row] = await this.sql.query<{ store_id: string; register_id: string; revoked: boolean; expired: boolean; expires_at: Date | string; first_use: boolean }>(
-      `SELECT store_id, register_id, revoked_at IS NOT NULL AS revoked, expires_at <= now() AS expired, expires_at,
+      `SELECT store_id, register_id, (revoked_at <= now()) IS TRUE AS revoked, expires_at <= now() AS expired, expires_at,
               first_used_at IS NULL AS first_use
          FROM register_tokens WHERE token_hash = $1`,
       [hash],
@@ -1123,14 +1133,15 @@ export class HqStore {
     if (row.revoked) return { principal: null, reason: 'revoked' };
     if (row.expired) return { principal: null, reason: 'expired' };
     if (row.first_use) {
-      // The first use of a (renewed) token retires the register's older tokens.
+      // The first use of a (renewed) token retires the register's older tokens, after a grace
+      // for the requests still on their way with them.
       await this.sql.transaction(async (tx) => {
         await tx.query('UPDATE register_tokens SET first_used_at = now() WHERE token_hash = $1 AND first_used_at IS NULL', [hash]);
         await tx.query(
-          `UPDATE register_tokens SET revoked_at = now()
+          `UPDATE register_tokens SET revoked_at = now() + make_interval(secs => $4)
             WHERE store_id = $1 AND register_id = $2 AND token_hash <> $3 AND revoked_at IS NULL
               AND created_at <= (SELECT created_at FROM register_tokens WHERE token_hash = $3)`,
-          [row.store_id, row.register_id, hash],
+          [row.store_id, row.register_id, hash, REPLACED_TOKEN_GRACE_MS / 1000],
         );
       });
     }
@@ -1144,7 +1155,7 @@ export class HqStore {
   /** Revokes a register's tokens (a stolen or retired register); returns how many were live. */
   async revokeRegisterTokens(storeId: string, registerId: string): Promise<number> {
     const rows = await this.sql.query(
-      'UPDATE register_tokens SET revoked_at = now() WHERE store_id = $1 AND register_id = $2 AND revoked_at IS NULL RETURNING token_hash',
+      'UPDATE register_tokens SET revoked_at = now() WHERE store_id = $1 AND register_id = $2 AND (revoked_at IS NULL OR revoked_at > now()) RETURNING token_hash',
       [storeId, registerId],
     );
     return rows.length;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordHash } from '../../src/chain.ts';
 import { type RunningHq, startHq } from '../../sync/hq/server.ts';
+import { REPLACED_TOKEN_GRACE_MS } from '../../sync/hq/store.ts';
 import type { SaleDoc } from '../../sync/protocol/docs.ts';
 import { availableBackends } from '../support/backends.ts';
 import { makeChain, makeSale, pushRows } from '../support/sales.ts';
@@ -126,12 +127,28 @@ describe.each(backends)('HQ trust on $name', (backend) => {
       // Until the new token is used, the old one still works (the renewal's answer may have been lost).
       expect((await pull(first.registerToken)).status).toBe(200);
       expect((await pull(second)).status).toBe(200);
+      // The new token has been used: the old one is retired, after a grace for requests the
+      // register sent with it just before it switched (they are still on their way).
+      expect((await pull(first.registerToken)).status).toBe(200);
+      const [retiring] = await hq.store.sql.query<{ left_s: number }>(
+        `SELECT extract(epoch FROM revoked_at - now())::float8 AS left_s FROM register_tokens WHERE store_id = '1004' AND register_id = '01' AND revoked_at IS NOT NULL`,
+      );
+      expect(retiring?.left_s).toBeGreaterThan(REPLACED_TOKEN_GRACE_MS / 1000 - 30);
+      expect(retiring?.left_s).toBeLessThanOrEqual(REPLACED_TOKEN_GRACE_MS / 1000);
+      await hq.store.sql.query(`UPDATE register_tokens SET revoked_at = now() - interval '1 second' WHERE store_id = '1004' AND register_id = '01' AND revoked_at IS NOT NULL`);
       expect(await pull(first.registerToken)).toMatchObject({ status: 401, body: { error: 'token_revoked' } });
+      expect((await pull(second)).status).toBe(200);
 
-      // IT retires the register: its token stops working at once.
+      // Renewed once more and used: the second token is in its grace when IT retires the
+      // register, and stops working at once, as the newest does.
+      const renewedAgain = await post('/api/registers/renew', second, {});
+      const newest = renewedAgain.body.registerToken as string;
+      expect((await pull(newest)).status).toBe(200);
+      expect((await pull(second)).status).toBe(200);
       const revoked = await post('/api/registers/1004/01/revoke', admin, {});
-      expect(revoked.body).toEqual({ revoked: 1 });
+      expect(revoked.body).toEqual({ revoked: 2 });
       expect(await pull(second)).toMatchObject({ status: 401, body: { error: 'token_revoked' } });
+      expect(await pull(newest)).toMatchObject({ status: 401, body: { error: 'token_revoked' } });
 
       const third = await enrol('1004', '02');
       await hq.store.sql.query(`UPDATE register_tokens SET expires_at = now() - interval '1 minute' WHERE store_id = '1004' AND register_id = '02'`);

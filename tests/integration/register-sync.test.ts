@@ -7,6 +7,7 @@ import { addToCart, emptyCart } from '../../src/cart.ts';
 import { verifyChain } from '../../src/chain.ts';
 import type { SaleDoc } from '../../sync/protocol/docs.ts';
 import { type RunningHq, startHq } from '../../sync/hq/server.ts';
+import { hashToken } from '../../sync/hq/store.ts';
 import { enrolmentApi, openRegister } from '../../sync/client/index.ts';
 import { freePort, waitFor } from '../support/hq-process.ts';
 import { storageOn, until } from '../support/tills.ts';
@@ -128,7 +129,14 @@ describe('register sync client against HQ', () => {
       const product = { id: '1000001', itemNumber: '1000001', barcode: null, name: 'Testproduct', priceCents: 250, vat: 'high' as const, inAssortment: true };
       await client.completeSale(addToCart(emptyCart, product), [{ kind: 'cash', tenderedCents: 500 }], 'cashier');
       await until(client, 'sale acknowledged with the new token', (s) => s.pending === 0 && s.online);
-      // The new token has been used: the old one is retired.
+      // The new token has been used: the old one is retired once requests sent with it before
+      // the switch have had their grace (REPLACED_TOKEN_GRACE_MS).
+      const [old] = await hq.store.sql.query<{ retiring: boolean }>(
+        `SELECT revoked_at > now() AS retiring FROM register_tokens WHERE store_id = '1004' AND register_id = '03' AND token_hash <> $1 AND revoked_at IS NOT NULL`,
+        [hashToken(client.identity.registerToken)],
+      );
+      expect(old?.retiring).toBe(true);
+      await hq.store.sql.query(`UPDATE register_tokens SET revoked_at = now() WHERE store_id = '1004' AND register_id = '03' AND revoked_at IS NOT NULL`);
       expect((await hq.store.checkToken(identity.registerToken)).reason).toBe('revoked');
     } finally {
       await client.close();
