@@ -114,8 +114,8 @@ export async function createImageKeeper(
   const standOn = async (index: ProductIndex, stored: StoredImage): Promise<number> => {
     index.useImage(new CatalogBase(stored.image));
     state.inUse = true;
-    let n = await applySince<Strip<ProductDoc>>(db.products, stored.image.checkpoints.products, (d) => (d._deleted ? index.removeProduct(d.id) : index.upsertProduct(strip(d))));
-    n += await applySince<Strip<StockDoc>>(db.stock, stored.image.checkpoints.stock, (d) => (d._deleted ? index.removeStock(d) : index.upsertStock(strip(d))));
+    let n = await applySince<Strip<ProductDoc>>(db.products, stored.image.checkpoints.products, (d) => index.applyProduct(strip(d), d._deleted));
+    n += await applySince<Strip<StockDoc>>(db.stock, stored.image.checkpoints.stock, (d) => index.applyStock(strip(d), d._deleted));
     return n;
   };
   let timer: ReturnType<typeof setTimeout> | null = null;

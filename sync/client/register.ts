@@ -184,8 +184,7 @@ export async function openRegister(
     db.products.$.subscribe((e) => {
       replicaChanged();
       const c = e as unknown as Change<Parameters<ProductIndex['upsertProduct']>[0]>;
-      if (c.operation === 'DELETE') index.removeProduct(c.documentData.id);
-      else index.upsertProduct(c.documentData);
+      index.applyProduct(c.documentData, c.operation === 'DELETE');
       images.changed();
     }),
     db.assortment.$.subscribe((e) => {
@@ -206,8 +205,7 @@ export async function openRegister(
     db.stock.$.subscribe((e) => {
       replicaChanged();
       const c = e as unknown as Change<Parameters<ProductIndex['upsertStock']>[0]>;
-      if (c.operation === 'DELETE') index.removeStock(c.documentData);
-      else index.upsertStock(c.documentData);
+      index.applyStock(c.documentData, c.operation === 'DELETE');
       images.changed();
     }),
     // Orders: HQ's (pulled) and this register's own events; the order settings.
@@ -335,20 +333,13 @@ export async function openRegister(
       if (name === 'products') {
         let live = 0;
         for (const d of docs as (Parameters<ProductIndex['upsertProduct']>[0] & { _deleted?: boolean })[]) {
-          if (d._deleted) index.removeProduct(d.id);
-          else {
-            index.upsertProduct(d);
-            live++;
-          }
+          if (index.applyProduct(d, d._deleted === true)) live++;
         }
         const firstSync = status.get().firstSync;
         const received = firstSync.received + live;
         status.update({ firstSync: { ...firstSync, received: firstSync.total === null ? received : Math.min(received, firstSync.total) } });
       } else {
-        for (const d of docs as (Parameters<ProductIndex['upsertStock']>[0] & { _deleted?: boolean })[]) {
-          if (d._deleted) index.removeStock(d);
-          else index.upsertStock(d);
-        }
+        for (const d of docs as (Parameters<ProductIndex['upsertStock']>[0] & { _deleted?: boolean })[]) index.applyStock(d, d._deleted === true);
       }
       replicaChanged();
     };

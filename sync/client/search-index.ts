@@ -168,6 +168,17 @@ export class ProductIndex {
     this.dropBrowse();
   }
 
+  /**
+   * A product as the replica has it now, from any source (a change event, a first-sync page, the
+   * changes since the catalog image): removed when deleted, else added or updated. Returns
+   * whether it is live.
+   */
+  applyProduct(p: Product, deleted: boolean): boolean {
+    if (deleted) this.removeProduct(p.id);
+    else this.upsertProduct(p);
+    return !deleted;
+  }
+
   removeProduct(id: string): void {
     this.retireBase(id);
     const old = this.entries.get(id);
@@ -250,6 +261,12 @@ export class ProductIndex {
   private dropBrowseOf(scope: SearchScope): void {
     for (const key of this.browseCache.keys()) if (key.startsWith(`${scope}|`)) this.browseCache.delete(key);
     this.treeCache.delete(scope);
+  }
+
+  /** A stock figure as the replica has it now (see applyProduct). */
+  applyStock(s: Stock, deleted: boolean): void {
+    if (deleted) this.removeStock(s);
+    else this.upsertStock(s);
   }
 
   removeStock(s: Pick<Stock, 'locationId' | 'productId'>): void {
