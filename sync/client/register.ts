@@ -420,7 +420,7 @@ export async function openRegister(
       await db.upsertLocal(PIN_ATTEMPTS_DOC, { operators });
     },
   );
-  const shifts = createShiftMethods({
+  const { methods: shifts, shiftOpen } = createShiftMethods({
     db,
     storeId: identity.storeId,
     registerId: identity.registerId,
@@ -449,7 +449,7 @@ export async function openRegister(
       await replication?.syncNow();
     },
     online: () => status.get().online,
-    shiftOpen: async () => (await shifts.shift()) !== null,
+    shiftOpen,
   });
 
   const client: RegisterClient = {

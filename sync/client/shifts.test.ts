@@ -128,6 +128,8 @@ describe('a shift at the register', () => {
     expect(opened.opened.shiftNo).toBe('SHF-1001-01-000001');
     expect(opened.opened.marks).toEqual({ sales: 1, orderEvents: 0, returns: 0 });
     await expect(c.openShift(15000, '100')).rejects.toThrow('A shift is open at this register already');
+    // The day cannot be closed while the shift is open (HQ is not reachable from this test either).
+    expect((await c.endOfDay()).blockers).toEqual(['hqUnreachable', 'shiftOpen']);
 
     await c.completeSale(addToCart(emptyCart, product), [{ kind: 'cash', tenderedCents: 2000 }], '100');
     await c.completeSale(addToCart(emptyCart, product), [{ kind: 'card', amountCents: 1234 }], '200');
@@ -159,6 +161,7 @@ describe('a shift at the register', () => {
     expect(closed.expectedCents).toBe(11235);
     expect(closed.differenceCents).toBe(-110);
     expect(await c.shift()).toBeNull();
+    expect((await c.endOfDay()).blockers).toEqual(['hqUnreachable']);
     expect((await c.closedShifts()).map((s) => s.shiftNo)).toEqual(['SHF-1001-01-000001']);
     // A sale after the closing belongs to the next shift, not to this one.
     await c.completeSale(addToCart(emptyCart, product), [{ kind: 'card', amountCents: 1234 }], '100');

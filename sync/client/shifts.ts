@@ -112,12 +112,15 @@ export interface ShiftDeps {
 
 export type ShiftMethods = Pick<RegisterClient, 'signIn' | 'shift' | 'openShift' | 'moveCash' | 'closeShift' | 'closedShifts'>;
 
+/** Whether a shift is open at this register, without building its X report (the end-of-day check). */
+export type ShiftOpen = () => Promise<boolean>;
+
 const plain = <T>(doc: { toJSON(): unknown }): T => {
   const { _deleted: _d, ...rest } = doc.toJSON() as T & { _deleted?: boolean };
   return rest as T;
 };
 
-export function createShiftMethods(deps: ShiftDeps): ShiftMethods {
+export function createShiftMethods(deps: ShiftDeps): { methods: ShiftMethods; shiftOpen: ShiftOpen } {
   const { db, storeId, registerId, now, serial, sequence, attempts } = deps;
 
   const ownEvents = async (): Promise<ShiftEvent[]> => (await db.shiftEvents.find().exec()).map((d) => plain<ShiftEvent>(d));
@@ -162,7 +165,7 @@ export function createShiftMethods(deps: ShiftDeps): ShiftMethods {
       return event;
     });
 
-  return {
+  const methods: ShiftMethods = {
     async signIn(operatorId: string, pin: string): Promise<OperatorSession> {
       const id = operatorId.trim();
       attempts.check(id);
@@ -213,4 +216,6 @@ export function createShiftMethods(deps: ShiftDeps): ShiftMethods {
         .slice(0, limit);
     },
   };
+  const shiftOpen: ShiftOpen = async () => currentShift(await ownEvents()) !== null;
+  return { methods, shiftOpen };
 }
