@@ -172,6 +172,10 @@ export function App() {
   }
   const working = Boolean(client && status?.firstSync.done && !error && operator && !locked && shift);
   const onSaleScreen = working && !receipt && nav.name === 'sale';
+  // A manager closes the day from the sale screen, or from the open-shift screen once the last
+  // shift is closed (its Z report shown and left).
+  const onOpenShiftScreen = working === false && Boolean(operator) && !locked && shift === null && nav.name !== 'zReport' && nav.name !== 'endOfDay';
+  const canCloseDay = (onSaleScreen || onOpenShiftScreen) && operator?.role === 'manager';
 
   return (
     <div className="app">
@@ -204,7 +208,7 @@ export function App() {
             {t.support}
           </button>
         )}
-        {(onSaleScreen || (working === false && operator && !locked && shift === null && nav.name !== 'zReport')) && operator?.role === 'manager' && (
+        {canCloseDay && (
           <button type="button" className="topbar-btn next" onClick={() => go({ name: 'endOfDay' })}>
             {t.endOfDay}
           </button>
