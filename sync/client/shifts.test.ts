@@ -161,7 +161,11 @@ describe('a shift at the register', () => {
     expect(closed.expectedCents).toBe(11235);
     expect(closed.differenceCents).toBe(-110);
     expect(await c.shift()).toBeNull();
-    expect((await c.endOfDay()).blockers).toEqual(['hqUnreachable']);
+    const day = await c.endOfDay();
+    expect(day.blockers).toEqual(['hqUnreachable']);
+    // What the register made: 3 sales so far (sequence 1-3) and the shift's 3 events.
+    expect(day.collections.find((x) => x.kind === 'sales')?.local).toEqual({ count: 3, lastSeq: 3 });
+    expect(day.collections.find((x) => x.kind === 'shiftEvents')?.local).toEqual({ count: 3, lastSeq: 3 });
     expect((await c.closedShifts()).map((s) => s.shiftNo)).toEqual(['SHF-1001-01-000001']);
     // A sale after the closing belongs to the next shift, not to this one.
     await c.completeSale(addToCart(emptyCart, product), [{ kind: 'card', amountCents: 1234 }], '100');
