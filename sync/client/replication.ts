@@ -83,6 +83,22 @@ export function startReplication(
     catalogPageSizes?: { bulk: number; incremental: number };
   } = {},
 ): Replication {
+  // An error HQ answered a collection's pull or push with stays on the status line until that
+  // collection's next pull or push goes through (then it is cleared, unless another error came
+  // since). A refused or conflicting record is not such an error: it stays, and the end of the
+  // day lists it.
+  const reported = new Map<string, string>();
+  const report = (source: string, message: string): void => {
+    reported.set(source, message);
+    status.update({ lastError: message });
+  };
+  const recovered = (source: string): void => {
+    const message = reported.get(source);
+    if (message === undefined) return;
+    reported.delete(source);
+    if (status.get().lastError === message) status.update({ lastError: null });
+  };
+
   // Products and stock: the catalog pull (catalog-pull.ts), not RxDB's replication.
   const catalog = new Map<CatalogCollection, CatalogPull>();
   if (live) {
@@ -91,11 +107,8 @@ export function startReplication(
         name,
         startCatalogPull(db, db[name] as unknown as RxCollection<{ id: string }>, name, http, {
           onBulkPage: (docs) => opts.onBulkPage?.(name, docs),
-          onError: (message) => status.update({ lastError: message }),
-          // Cleared only if nothing else reported an error since.
-          onRecovered: (message) => {
-            if (status.get().lastError === message) status.update({ lastError: null });
-          },
+          onError: (message) => report(name, message),
+          onRecovered: () => recovered(name),
           ...(opts.catalogPageSizes ? { bulkPageSize: opts.catalogPageSizes.bulk, pageSize: opts.catalogPageSizes.incremental } : {}),
         }),
       );
@@ -103,6 +116,8 @@ export function startReplication(
   }
   const streams = new Map<PullCollection, Subject<RxReplicationPullStreamItem<unknown, Checkpoint>>>();
   const states: RxReplicationState<unknown, unknown>[] = [];
+  /** The collection each replication state carries: the source its errors are reported under. */
+  const sourceOf = new Map<RxReplicationState<unknown, unknown>, string>();
 
   const writeAcks = async (acks: AckDoc[]): Promise<void> => {
     if (acks.length) await db.acks.bulkUpsert(acks);
@@ -122,6 +137,7 @@ export function startReplication(
           q.set('id', checkpoint.id);
         }
         const res = await http.get<PullResponse>(`/api/replication/${name}/pull?${q}`);
+        recovered(name);
         const documents = keep ? await keep(res.documents) : res.documents;
         return {
           documents: documents as unknown[] as never[],
@@ -146,6 +162,7 @@ export function startReplication(
       pull: pullOf(name),
     });
     states.push(state as RxReplicationState<unknown, unknown>);
+    sourceOf.set(state as RxReplicationState<unknown, unknown>, name);
   }
 
   /**
@@ -185,9 +202,7 @@ export function startReplication(
         await writeAcks([{ id: ids[0] ?? '', kind, status: 'refused', message: `${body.error}: ${e.message}`, at }]);
         return;
       }
-      if (e instanceof HqResponseError && e.status === 401) {
-        status.update({ lastError: `HQ refused this register's token: ${e.message}` });
-      }
+      // Anything else (a refused token, HQ failing): RxDB retries, and its error$ reports it (below).
       throw e;
     }
   };
@@ -201,6 +216,7 @@ export function startReplication(
       // Another register's record (a pulled return) is HQ's already: never sent back.
       const mine = rows.filter((r) => isOwn(r.newDocumentState, own));
       if (mine.length) await pushRecords(kind, mine);
+      recovered(kind);
       status.update({ lastSyncAt: new Date().toISOString() });
       return [];
     },
@@ -218,6 +234,7 @@ export function startReplication(
       push: pushOf(kind),
     });
     states.push(pushState as RxReplicationState<unknown, unknown>);
+    sourceOf.set(pushState as RxReplicationState<unknown, unknown>, kind);
   }
 
   /**
@@ -244,11 +261,14 @@ export function startReplication(
     push: pushOf('returns'),
   });
   states.push(returnsState as RxReplicationState<unknown, unknown>);
+  sourceOf.set(returnsState as RxReplicationState<unknown, unknown>, 'returns');
 
   for (const s of states) {
     s.error$.subscribe((err) => {
-      const cause = (err as { parameters?: { errors?: unknown[] } }).parameters?.errors?.[0];
-      if (cause instanceof HqResponseError) status.update({ lastError: cause.message });
+      // RxDB hands the handler's error on as plain JSON ({ name, message, … }), not the error
+      // itself (an instanceof test never matched: HQ's answers never reached the status line).
+      const cause = (err as { parameters?: { errors?: { name?: unknown; message?: unknown }[] } }).parameters?.errors?.[0];
+      if (cause?.name === 'HqResponseError' && typeof cause.message === 'string') report(sourceOf.get(s) ?? 'replication', cause.message);
     });
   }
 

@@ -143,6 +143,29 @@ describe('register sync client against HQ', () => {
     }
   });
 
+  it("shows HQ refusing its token on the status line while it lasts, and clears it once HQ takes the token again", async () => {
+    const identity = await enrolmentApi.enrol(hq.url, '1005', '03', 'client-it-admin');
+    const client = await openRegister(identity, { storage: storageOn(new IDBFactory()) });
+    try {
+      await until(client, 'first sync', (s) => s.firstSync.done && s.online && s.lastError === null);
+      const product = { id: '1000001', itemNumber: '1000001', barcode: null, name: 'Testproduct', priceCents: 250, vat: 'high' as const, inAssortment: true };
+      const sell = () => client.completeSale(addToCart(emptyCart, product), [{ kind: 'cash', tenderedCents: 500 }], 'cashier');
+      const tokens = "store_id = '1005' AND register_id = '03'";
+      // IT pulls the token (as if retired by mistake): the sale cannot go out, and the status line says why.
+      await hq.store.sql.query(`UPDATE register_tokens SET revoked_at = now() WHERE ${tokens}`);
+      await sell();
+      const refused = await until(client, 'the refusal on the status line', (s) => /revoked/.test(s.lastError ?? ''));
+      expect(refused.pending).toBe(1);
+      // The token is taken again: the sale goes out and the message goes, without a restart.
+      await hq.store.sql.query(`UPDATE register_tokens SET revoked_at = NULL WHERE ${tokens}`);
+      await until(client, 'sale acknowledged and the error cleared', (s) => s.pending === 0 && s.lastError === null);
+      // Nothing was refused for good: the end of the day lists no record for the manager.
+      expect((await client.endOfDay()).refused).toEqual([]);
+    } finally {
+      await client.close();
+    }
+  });
+
   it('writes nothing when the payment does not cover the sale', async () => {
     const identity = await enrolmentApi.enrol(hq.url, '1003', '01', 'client-it-admin');
     const client = await openRegister(identity, { storage: storageOn(new IDBFactory()), live: false });
