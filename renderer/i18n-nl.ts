@@ -88,6 +88,12 @@ export const nl: Words = {
   rounding: 'Afronding contant',
   online: 'Online',
   offlineFor: 'Offline, al',
+  notSyncing: 'Synchroniseert niet',
+  hqRefusesRegister: {
+    token_revoked: 'HQ weigert deze kassa: de koppeling is ingetrokken. Laat IT de kassa opnieuw koppelen; verkopen blijven hier bewaard.',
+    token_expired: 'HQ weigert deze kassa: de koppeling is verlopen. Laat IT de kassa opnieuw koppelen; verkopen blijven hier bewaard.',
+    unauthorized: 'HQ kent deze kassa niet. Laat IT de kassa opnieuw koppelen; verkopen blijven hier bewaard.',
+  },
   recordsWaiting: (n: number) => `${n} ${n === 1 ? 'record wacht' : 'records wachten'}`,
   recordsRefused: (n: number) => `${n} geweigerd door het hoofdkantoor`,
   lastSync: 'laatste sync',

@@ -83,6 +83,13 @@ const en = {
   rounding: 'Cash rounding',
   online: 'Online',
   offlineFor: 'Offline for',
+  /** The status line while HQ refuses this register's token: nothing syncs until IT enrols it again. */
+  notSyncing: 'Not syncing',
+  hqRefusesRegister: {
+    token_revoked: 'HQ refuses this register: its enrolment was withdrawn. Ask IT to enrol it again; sales are kept here meanwhile.',
+    token_expired: 'HQ refuses this register: its enrolment has expired. Ask IT to enrol it again; sales are kept here meanwhile.',
+    unauthorized: 'HQ does not know this register. Ask IT to enrol it again; sales are kept here meanwhile.',
+  },
   recordsWaiting: (n: number) => `${n} ${n === 1 ? 'record' : 'records'} waiting`,
   recordsRefused: (n: number) => `${n} refused by HQ`,
   lastSync: 'last sync',

@@ -75,6 +75,11 @@ export interface SyncStatus {
   firstSync: FirstSyncProgress;
   /** The last error HQ returned for a push (e.g. a refused record, with field and reason), or null. */
   lastError: string | null;
+  /**
+   * HQ's error code of a pull or push HQ keeps refusing (`token_revoked`, `token_expired`,
+   * `unauthorized`, …) while lastError shows its message; null otherwise.
+   */
+  lastErrorCode: string | null;
 }
 
 export interface RegisterIdentity {

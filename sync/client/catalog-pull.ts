@@ -68,7 +68,7 @@ export function startCatalogPull<T extends { id: string }>(
   opts: {
     onBulkPage: (docs: Doc[]) => void;
     /** A pull failed (HQ refused it, or the replica could not write): for the status line. */
-    onError?: (message: string) => void;
+    onError?: (message: string, code?: string) => void;
     /** The pull that failed with `message` went through after all (e.g. a request sent just before a token renewal). */
     onRecovered?: (message: string) => void;
     bulkPageSize?: number;
@@ -113,7 +113,7 @@ export function startCatalogPull<T extends { id: string }>(
         // HQ's own refusal is worth telling; unreachable is what the status line says already.
         if (e instanceof HqResponseError) {
           refused = e.message;
-          opts.onError?.(e.message);
+          opts.onError?.(e.message, e.code);
         }
         await new Promise((r) => setTimeout(r, RETRY_MS));
       }

@@ -2,12 +2,15 @@ import type { ErrorBody } from '../protocol/wire.ts';
 
 /** HQ answered with an error status. `body` is HQ's `{ error, message, field? }`. */
 export class HqResponseError extends Error {
+  /** HQ's error code (`body.error`); also where RxDB passes errors on as plain JSON, which keeps `code`. */
+  readonly code: string;
   constructor(
     readonly status: number,
     readonly body: ErrorBody,
   ) {
     super(body.field ? `${body.message} (field ${body.field})` : body.message);
     this.name = 'HqResponseError';
+    this.code = body.error;
   }
 }
 

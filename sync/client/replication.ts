@@ -88,15 +88,15 @@ export function startReplication(
   // since). A refused or conflicting record is not such an error: it stays, and the end of the
   // day lists it.
   const reported = new Map<string, string>();
-  const report = (source: string, message: string): void => {
+  const report = (source: string, message: string, code: string | null): void => {
     reported.set(source, message);
-    status.update({ lastError: message });
+    status.update({ lastError: message, lastErrorCode: code });
   };
   const recovered = (source: string): void => {
     const message = reported.get(source);
     if (message === undefined) return;
     reported.delete(source);
-    if (status.get().lastError === message) status.update({ lastError: null });
+    if (status.get().lastError === message) status.update({ lastError: null, lastErrorCode: null });
   };
 
   // Products and stock: the catalog pull (catalog-pull.ts), not RxDB's replication.
@@ -107,7 +107,7 @@ export function startReplication(
         name,
         startCatalogPull(db, db[name] as unknown as RxCollection<{ id: string }>, name, http, {
           onBulkPage: (docs) => opts.onBulkPage?.(name, docs),
-          onError: (message) => report(name, message),
+          onError: (message, code) => report(name, message, code ?? null),
           onRecovered: () => recovered(name),
           ...(opts.catalogPageSizes ? { bulkPageSize: opts.catalogPageSizes.bulk, pageSize: opts.catalogPageSizes.incremental } : {}),
         }),
@@ -188,7 +188,7 @@ export function startReplication(
           at,
         })),
       );
-      if (conflicting.size) status.update({ lastError: `HQ holds other ${what}s under ${[...conflicting].join(', ')}` });
+      if (conflicting.size) status.update({ lastError: `HQ holds other ${what}s under ${[...conflicting].join(', ')}`, lastErrorCode: null });
     } catch (e) {
       // A refusal (bad record, wrong store) will not get better by retrying: find the refused
       // record(s), keep them here with HQ's reason, and let the rest of the queue go on.
@@ -198,7 +198,7 @@ export function startReplication(
           return;
         }
         const body: ErrorBody = e.body;
-        status.update({ lastError: `HQ refused ${what} ${ids[0]}: ${e.message}` });
+        status.update({ lastError: `HQ refused ${what} ${ids[0]}: ${e.message}`, lastErrorCode: null });
         await writeAcks([{ id: ids[0] ?? '', kind, status: 'refused', message: `${body.error}: ${e.message}`, at }]);
         return;
       }
@@ -267,8 +267,10 @@ export function startReplication(
     s.error$.subscribe((err) => {
       // RxDB hands the handler's error on as plain JSON ({ name, message, … }), not the error
       // itself (an instanceof test never matched: HQ's answers never reached the status line).
-      const cause = (err as { parameters?: { errors?: { name?: unknown; message?: unknown }[] } }).parameters?.errors?.[0];
-      if (cause?.name === 'HqResponseError' && typeof cause.message === 'string') report(sourceOf.get(s) ?? 'replication', cause.message);
+      const cause = (err as { parameters?: { errors?: { name?: unknown; message?: unknown; code?: unknown }[] } }).parameters?.errors?.[0];
+      if (cause?.name === 'HqResponseError' && typeof cause.message === 'string') {
+        report(sourceOf.get(s) ?? 'replication', cause.message, typeof cause.code === 'string' ? cause.code : null);
+      }
     });
   }
 

@@ -14,6 +14,7 @@ export class StatusTracker {
       lastSyncAt: null,
       firstSync: { received: 0, total: null, done: false },
       lastError: null,
+      lastErrorCode: null,
       ...initial,
     };
   }

@@ -156,9 +156,11 @@ describe('register sync client against HQ', () => {
       await sell();
       const refused = await until(client, 'the refusal on the status line', (s) => /revoked/.test(s.lastError ?? ''));
       expect(refused.pending).toBe(1);
+      // With HQ's code, so the status line can say it in the register's words (StatusLine.tsx).
+      expect(refused.lastErrorCode).toBe('token_revoked');
       // The token is taken again: the sale goes out and the message goes, without a restart.
       await hq.store.sql.query(`UPDATE register_tokens SET revoked_at = NULL WHERE ${tokens}`);
-      await until(client, 'sale acknowledged and the error cleared', (s) => s.pending === 0 && s.lastError === null);
+      await until(client, 'sale acknowledged and the error cleared', (s) => s.pending === 0 && s.lastError === null && s.lastErrorCode === null);
       // Nothing was refused for good: the end of the day lists no record for the manager.
       expect((await client.endOfDay()).refused).toEqual([]);
     } finally {
