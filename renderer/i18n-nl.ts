@@ -93,6 +93,7 @@ export const nl: Words = {
     token_revoked: 'HQ weigert deze kassa: de koppeling is ingetrokken. Laat IT de kassa opnieuw koppelen; verkopen blijven hier bewaard.',
     token_expired: 'HQ weigert deze kassa: de koppeling is verlopen. Laat IT de kassa opnieuw koppelen; verkopen blijven hier bewaard.',
     unauthorized: 'HQ kent deze kassa niet. Laat IT de kassa opnieuw koppelen; verkopen blijven hier bewaard.',
+    rate_limited: 'HQ weigert deze kassa voorlopig: te veel geweigerde pogingen vanaf dit adres (meestal een ingetrokken of verlopen koppeling). Blijft dit zo, laat IT de kassa dan opnieuw koppelen; verkopen blijven hier bewaard.',
   },
   recordsWaiting: (n: number) => `${n} ${n === 1 ? 'record wacht' : 'records wachten'}`,
   recordsRefused: (n: number) => `${n} geweigerd door het hoofdkantoor`,

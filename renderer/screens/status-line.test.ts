@@ -12,6 +12,9 @@ describe('the status line on HQ errors', () => {
     expect(hqErrorLine(revoked, nl)).toEqual({ text: nl.hqRefusesRegister.token_revoked, tokenRefused: true });
     expect(hqErrorLine({ lastError: 'the register token has expired; enrol the register again', lastErrorCode: 'token_expired' }, nl).text).toMatch(/verlopen/);
     expect(hqErrorLine({ lastError: 'a register token is required', lastErrorCode: 'unauthorized' }, en).text).toMatch(/does not know this register/);
+    // A refused register keeps trying and HQ locks its address out within a minute: still refused, said so.
+    const lockedOut = { lastError: 'too many failed token attempts from this address; try again in 2 s', lastErrorCode: 'rate_limited' };
+    expect(hqErrorLine(lockedOut, nl)).toEqual({ text: nl.hqRefusesRegister.rate_limited, tokenRefused: true });
   });
 
   it("shows any other error as HQ worded it, and keeps the register's state", () => {
