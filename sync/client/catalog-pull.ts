@@ -69,8 +69,8 @@ export function startCatalogPull<T extends { id: string }>(
     onBulkPage: (docs: Doc[]) => void;
     /** A pull failed (HQ refused it, or the replica could not write): for the status line. */
     onError?: (message: string, code?: string) => void;
-    /** The pull that failed with `message` went through after all (e.g. a request sent just before a token renewal). */
-    onRecovered?: (message: string) => void;
+    /** A page was pulled and written: whatever onError reported has passed (called after every page). */
+    onRecovered?: () => void;
     bulkPageSize?: number;
     pageSize?: number;
   },
@@ -103,18 +103,12 @@ export function startCatalogPull<T extends { id: string }>(
       q.set('xid', checkpoint.xid);
       q.set('id', checkpoint.id);
     }
-    let refused: string | null = null;
     while (!abort.signal.aborted) {
       try {
-        const page = await http.get<PullResponse>(`/api/replication/${name}/pull?${q}`);
-        if (refused !== null) opts.onRecovered?.(refused);
-        return page;
+        return await http.get<PullResponse>(`/api/replication/${name}/pull?${q}`);
       } catch (e) {
         // HQ's own refusal is worth telling; unreachable is what the status line says already.
-        if (e instanceof HqResponseError) {
-          refused = e.message;
-          opts.onError?.(e.message, e.code);
-        }
+        if (e instanceof HqResponseError) opts.onError?.(e.message, e.code);
         await new Promise((r) => setTimeout(r, RETRY_MS));
       }
     }
@@ -167,6 +161,7 @@ export function startCatalogPull<T extends { id: string }>(
         writing = null;
       }
       state = after;
+      opts.onRecovered?.();
       if (!full) return;
       if (!bulk) next = fetchPage(checkpoint, limit());
     }

@@ -142,9 +142,18 @@ export async function openRegister(
   // million products reads one record instead of 1.5 M rows), else row by row.
   const index = new ProductIndex(identity.storeId, now, identity.registerId);
   const replicaName = databaseName(identity.storeId, identity.registerId);
-  // Tells the UI when an image build ended (wired to replicaChanged below; a build can end before).
-  let imageChanged: () => void = () => undefined;
-  const images = await createImageKeeper(db, replicaName, meta.replicaId, { firstSyncDone: meta.firstSyncDone, now, onChange: () => imageChanged(), ...(opts.buildImage ? { run: opts.buildImage } : {}), ...(opts.imageQuietMs !== undefined ? { quietMs: opts.imageQuietMs } : {}) });
+  // Tell the UI the replica changed (once per burst: a pull writes a page at a time), or an
+  // image build ended.
+  const replicaListeners = new Set<() => void>();
+  let replicaTimer: ReturnType<typeof setTimeout> | null = null;
+  const replicaChanged = (): void => {
+    if (replicaTimer) return;
+    replicaTimer = setTimeout(() => {
+      replicaTimer = null;
+      for (const l of replicaListeners) l();
+    }, 100);
+  };
+  const images = await createImageKeeper(db, replicaName, meta.replicaId, { firstSyncDone: meta.firstSyncDone, now, onChange: replicaChanged, ...(opts.buildImage ? { run: opts.buildImage } : {}), ...(opts.imageQuietMs !== undefined ? { quietMs: opts.imageQuietMs } : {}) });
   if (!(await images.load(index))) {
     await readAll(db.products, (docs) => {
       for (const p of docs) index.upsertProduct(p);
@@ -169,17 +178,6 @@ export async function openRegister(
   for (const sale of await db.sales.find({ selector: { seq: { $gt: meta.lastSequence - OWN_SALES_WINDOW } } }).exec()) {
     index.addOwnSale(sale.toJSON());
   }
-  // Tell the UI the replica changed (once per burst: a pull writes a page at a time).
-  const replicaListeners = new Set<() => void>();
-  let replicaTimer: ReturnType<typeof setTimeout> | null = null;
-  const replicaChanged = (): void => {
-    if (replicaTimer) return;
-    replicaTimer = setTimeout(() => {
-      replicaTimer = null;
-      for (const l of replicaListeners) l();
-    }, 100);
-  };
-  imageChanged = replicaChanged;
   const subs = [
     db.products.$.subscribe((e) => {
       replicaChanged();

@@ -116,8 +116,16 @@ export function startReplication(
   }
   const streams = new Map<PullCollection, Subject<RxReplicationPullStreamItem<unknown, Checkpoint>>>();
   const states: RxReplicationState<unknown, unknown>[] = [];
-  /** The collection each replication state carries: the source its errors are reported under. */
-  const sourceOf = new Map<RxReplicationState<unknown, unknown>, string>();
+  /** Keeps a replication state, and reports HQ's errors on it under its collection. */
+  const track = (collection: string, state: RxReplicationState<unknown, unknown>): void => {
+    states.push(state);
+    state.error$.subscribe((err) => {
+      // RxDB hands the handler's error on as plain JSON ({ name, message, … }), not the error
+      // itself (an instanceof test never matched: HQ's answers never reached the status line).
+      const cause = (err as { parameters?: { errors?: { name?: unknown; message?: unknown; code?: unknown }[] } }).parameters?.errors?.[0];
+      if (cause?.name === 'HqResponseError' && typeof cause.message === 'string') report(collection, cause.message, typeof cause.code === 'string' ? cause.code : null);
+    });
+  };
 
   const writeAcks = async (acks: AckDoc[]): Promise<void> => {
     if (acks.length) await db.acks.bulkUpsert(acks);
@@ -161,8 +169,7 @@ export function startReplication(
       autoStart: true,
       pull: pullOf(name),
     });
-    states.push(state as RxReplicationState<unknown, unknown>);
-    sourceOf.set(state as RxReplicationState<unknown, unknown>, name);
+    track(name, state as RxReplicationState<unknown, unknown>);
   }
 
   /**
@@ -233,8 +240,7 @@ export function startReplication(
       autoStart: true,
       push: pushOf(kind),
     });
-    states.push(pushState as RxReplicationState<unknown, unknown>);
-    sourceOf.set(pushState as RxReplicationState<unknown, unknown>, kind);
+    track(kind, pushState as RxReplicationState<unknown, unknown>);
   }
 
   /**
@@ -260,19 +266,7 @@ export function startReplication(
     pull: pullOf('returns', keepReturns),
     push: pushOf('returns'),
   });
-  states.push(returnsState as RxReplicationState<unknown, unknown>);
-  sourceOf.set(returnsState as RxReplicationState<unknown, unknown>, 'returns');
-
-  for (const s of states) {
-    s.error$.subscribe((err) => {
-      // RxDB hands the handler's error on as plain JSON ({ name, message, … }), not the error
-      // itself (an instanceof test never matched: HQ's answers never reached the status line).
-      const cause = (err as { parameters?: { errors?: { name?: unknown; message?: unknown; code?: unknown }[] } }).parameters?.errors?.[0];
-      if (cause?.name === 'HqResponseError' && typeof cause.message === 'string') {
-        report(sourceOf.get(s) ?? 'replication', cause.message, typeof cause.code === 'string' ? cause.code : null);
-      }
-    });
-  }
+  track('returns', returnsState as RxReplicationState<unknown, unknown>);
 
   // ---- the live stream ----------------------------------------------------------------
   const abort = new AbortController();
