@@ -30,6 +30,10 @@
  * Options: --registers 200 --sales 300 --batch 100 --hq 2 --concurrency 16 --products 20000
  *          --changes 1000 --cpu-prof (profile the HQ processes; prints where their CPU time went
  *          during the push phase; the profiler slows HQ down, so take throughput from a run without)
+ *          --floor (after the baseline: HQ's store, the code behind the push endpoint, called in
+ *          this process on a fresh database with the same batches, order and concurrency; no HTTP,
+ *          no JSON parsing, no validation, no second process. What its SQL costs PostgreSQL there
+ *          is a floor under any HQ that keeps the same records, checks and stock in the push)
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import http from 'node:http';
@@ -41,9 +45,11 @@ import pg from 'pg';
 import type { Checkpoint, PullResponse } from '../../sync/protocol/wire.ts';
 import type { ChainHead } from '../../src/chain.ts';
 import type { ProductDoc, SaleDoc } from '../../sync/protocol/docs.ts';
-import { canonicalJson } from '../../sync/protocol/validate.ts';
-import { bodyHash, multiInsert } from '../../sync/hq/store.ts';
-import type { SqlParam } from '../../sync/hq/sql.ts';
+import { canonicalJson, validatePushRows } from '../../sync/protocol/validate.ts';
+import { bodyHash, HqStore, multiInsert } from '../../sync/hq/store.ts';
+import type { Sql, SqlParam } from '../../sync/hq/sql.ts';
+import { migrate } from '../../sync/hq/migrations.ts';
+import { openPostgres } from '../../sync/hq/sql-postgres.ts';
 import { createTestDatabase } from '../support/backends.ts';
 import { freePort, waitFor } from '../support/hq-process.ts';
 import { itemNumberOf } from '../../resources/demo/generate.ts';
@@ -67,10 +73,11 @@ interface Options {
   products: number;
   changes: number;
   cpuProf: boolean;
+  floor: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
-  const defaults: Options = { registers: 200, sales: 300, batch: 100, hq: 2, concurrency: 16, products: 20_000, changes: 1000, cpuProf: false };
+  const defaults: Options = { registers: 200, sales: 300, batch: 100, hq: 2, concurrency: 16, products: 20_000, changes: 1000, cpuProf: false, floor: false };
   const limits: Record<string, [number, number]> = {
     registers: [1, 6 * 99],
     sales: [1, 999_999],
@@ -83,8 +90,8 @@ function parseArgs(argv: string[]): Options {
   const opts = { ...defaults };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
-    if (arg === '--cpu-prof') {
-      opts.cpuProf = true;
+    if (arg === '--cpu-prof' || arg === '--floor') {
+      opts[arg === '--floor' ? 'floor' : 'cpuProf'] = true;
       continue;
     }
     const m = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
@@ -101,7 +108,7 @@ function parseArgs(argv: string[]): Options {
 }
 
 function usage(problem: string): never {
-  console.error(`${problem}\nusage: tsx tests/bench/sync.ts [--registers 200] [--sales 300] [--batch 100] [--hq 2] [--concurrency 16] [--products 20000] [--changes 1000] [--cpu-prof]`);
+  console.error(`${problem}\nusage: tsx tests/bench/sync.ts [--registers 200] [--sales 300] [--batch 100] [--hq 2] [--concurrency 16] [--products 20000] [--changes 1000] [--cpu-prof] [--floor]`);
   process.exit(2);
 }
 
@@ -489,6 +496,66 @@ function summariseProfile(
   return { totalMs: total, wallMs: (to - from) / 1000, windowed, inclusive: top(inclusive, 16), selfByArea: top(self, 14) };
 }
 
+// ---- the floor: HQ's store without the server ---------------------------------------------
+
+interface FloorReport {
+  perS: number;
+  seconds: number;
+  cpu: CpuReport;
+  stored: number;
+  alerts: number;
+}
+
+/**
+ * `--floor`: the push endpoint's store call (`HqStore.pushSales`) made from this process on a
+ * fresh, migrated database, with the batches the registers pushed (parsed and validated first,
+ * not timed), in the push phase's order and concurrency. Each register's batches go one at a
+ * time and in order, as in the push phase.
+ */
+async function runFloor(registers: readonly Register[], concurrency: number): Promise<FloorReport> {
+  const db = await createTestDatabase();
+  const monitor = new pg.Client({ connectionString: db.url });
+  let sql: Sql | null = null;
+  try {
+    await monitor.connect();
+    sql = await openPostgres(db.url, Math.min(concurrency, 50));
+    await migrate(sql);
+    const store = new HqStore(sql);
+    const batches = registers.map((r) =>
+      r.bodies.map((body) => {
+        const v = validatePushRows('sales', JSON.parse(body) as unknown);
+        if (!v.ok) throw new Error(`a built push does not validate: ${JSON.stringify(v.problems[0])}`);
+        return v.value;
+      }),
+    );
+    const next = registers.map(() => 0);
+    const ready = registers.map((r) => r.index);
+    let head = 0;
+    await monitor.query('CHECKPOINT').catch(() => undefined);
+    const cpu = new CpuMeter([], monitor);
+    const started = performance.now();
+    await lanes(concurrency, async () => {
+      if (head >= ready.length) return false;
+      const r = registers[ready[head++] ?? 0] as Register;
+      const docs = batches[r.index]?.[next[r.index] ?? 0] ?? [];
+      next[r.index] = (next[r.index] ?? 0) + 1;
+      const conflicts = await store.pushSales({ storeId: r.storeId, registerId: r.registerId }, docs);
+      if (conflicts.length) throw new Error(`the floor run got ${conflicts.length} conflicts`);
+      if ((next[r.index] ?? 0) < r.bodies.length) ready.push(r.index);
+      return true;
+    });
+    const seconds = (performance.now() - started) / 1000;
+    const report = await cpu.stop();
+    const [row] = (await monitor.query<{ n: number; a: number }>('SELECT (SELECT count(DISTINCT id)::int FROM sales) AS n, (SELECT count(*)::int FROM alerts) AS a')).rows;
+    const total = registers.reduce((n, r) => n + r.sales.length, 0);
+    return { perS: total / seconds, seconds, cpu: report, stored: row?.n ?? 0, alerts: row?.a ?? 0 };
+  } finally {
+    await monitor.end().catch(() => undefined);
+    await sql?.close().catch(() => undefined);
+    await db.drop().catch(() => undefined);
+  }
+}
+
 // ---- the benchmark ----------------------------------------------------------------------
 
 async function main(): Promise<number> {
@@ -800,6 +867,13 @@ async function main(): Promise<number> {
     log(`baseline: ${fmt(totalSales)} rows in ${baselineSeconds.toFixed(2)} s: ${fmt(baselinePerS)} rows/s`);
     const ratio = baselinePerS / salesPerS;
 
+    let floor: FloorReport | null = null;
+    if (opts.floor) {
+      log("floor: HQ's store called in this process on a fresh database, the same batches…");
+      floor = await runFloor(registers, opts.concurrency);
+      log(`floor: ${fmt(totalSales)} sales in ${floor.seconds.toFixed(2)} s: ${fmt(floor.perS)} sales/s`);
+    }
+
     // ---- report -------------------------------------------------------------------------
     const wall = (performance.now() - wallStart) / 1000;
     /** CPU seconds by process, and per record (µs) for HQ and PostgreSQL. */
@@ -829,6 +903,12 @@ async function main(): Promise<number> {
       ['baseline (pg)', `${fmt(baselinePerS)} rows/s (${baselineSeconds.toFixed(2)} s; per INSERT p50 ${percentile(baselineLatencies, 0.5).toFixed(1)} ms, p95 ${percentile(baselineLatencies, 0.95).toFixed(1)} ms; ${columns.length} columns, ${baselineConnections} connections)`],
       ['baseline CPU', cpuLine(baseCpuReport, totalSales, 'row')],
       ['ratio', `${ratio.toFixed(2)} = baseline rows/s ÷ HQ sales/s (HQ is ${ratio.toFixed(2)}× slower; goal ≤ 2: ${ratio <= 2 ? 'met' : 'NOT met'}; goal ≥ 5,000 sales/s: ${salesPerS >= 5000 ? 'met' : 'NOT met'})`],
+      ...(floor
+        ? ([
+            ['floor (store only)', `${fmt(floor.perS)} sales/s, ratio ${(baselinePerS / floor.perS).toFixed(2)} (HQ's store in the bench process: no HTTP, parsing, validation or second process; ${floor.seconds.toFixed(2)} s; stored ${fmt(floor.stored)}, alerts ${floor.alerts})`],
+            ['floor CPU', `${cpuLine(floor.cpu, totalSales, 'sale')}, store (bench) ${fmt((floor.cpu.bench / totalSales) * 1e6)} µs`],
+          ] as [string, string][])
+        : []),
       ['full catalog pull', `${fmt(catalogCount)} products in ${fullPullSeconds.toFixed(2)} s (one register, pages of ${PULL_LIMIT})`],
       ['pull phase', `${fmt(changed.size)} changed products × ${fmt(registers.length)} registers in ${pullSeconds.toFixed(2)} s; per register p50 ${percentile(pullTimes, 0.5).toFixed(0)} ms, p95 ${percentile(pullTimes, 0.95).toFixed(0)} ms; ${fencedWaits} waits at the xid fence, ${pullRetries.n} retried, ${wrongPulls} wrong`],
       ['pull CPU', cpuLine(pullCpuReport, changed.size * registers.length, 'product served')],
@@ -841,7 +921,9 @@ async function main(): Promise<number> {
     for (const [k, v] of table) console.log(`  ${k.padEnd(width)}  ${v}`);
     if (profileText) console.log(profileText);
 
-    const failed = lost > 0 || duplicated > 0 || hashMismatch > 0 || bodyMismatch > 0 || conflicts > 0 || alerts > 0 || wrongPulls > 0;
+    const floorFailed = floor !== null && (floor.stored !== totalSales || floor.alerts > 0);
+    if (floorFailed) console.log(`\nFAILED: the floor run stored ${floor?.stored} of ${totalSales} sales with ${floor?.alerts} alerts.`);
+    const failed = floorFailed || lost > 0 || duplicated > 0 || hashMismatch > 0 || bodyMismatch > 0 || conflicts > 0 || alerts > 0 || wrongPulls > 0;
     if (failed) console.log('\nFAILED: HQ did not keep every sale exactly once as sent (see "verified").');
     await baselinePool.end();
     baselinePool = null;
