@@ -92,6 +92,16 @@ const en = {
     // HQ locks an address out after 30 refused tokens: a refused register reaches that within a minute.
     rate_limited: 'HQ refuses this register for now: too many refused attempts from this address (usually a withdrawn or expired enrolment). If this stays, ask IT to enrol it again; sales are kept here meanwhile.',
   },
+  /** HQ answers with an error of its own (500, or a gateway's 5xx): nothing goes through until it recovers. */
+  hqFailing: 'HQ has a fault and takes nothing in right now. The register keeps trying; sales are kept here meanwhile.',
+  /** HQ does not know a request of this register (404): register and HQ run different versions. */
+  hqUnknownRequest: 'HQ does not know a request of this register: register and HQ probably run different versions. Ask IT to update them.',
+  /** Any other error HQ answered with, in HQ's words (technical; for IT). */
+  hqSays: (message: string) => `HQ answered with an error: ${message}`,
+  recordNoun: { sales: 'sale', orderEvents: 'order event', returns: 'return', shiftEvents: 'shift event' },
+  hqRecordRefused: (what: string, id: string) => `HQ refused ${what} ${id}. It is kept on this register; end of day shows why.`,
+  hqRecordConflict: (what: string, id: string, others: number) =>
+    `HQ already holds another ${what} numbered ${id}${others ? ` (and ${others} more)` : ''}. This one is kept on this register for the manager; end of day lists it.`,
   recordsWaiting: (n: number) => `${n} ${n === 1 ? 'record' : 'records'} waiting`,
   recordsRefused: (n: number) => `${n} refused by HQ`,
   lastSync: 'last sync',

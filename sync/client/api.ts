@@ -80,6 +80,12 @@ export interface SyncStatus {
    * `unauthorized`, …) while lastError shows its message; null otherwise.
    */
   lastErrorCode: string | null;
+  /**
+   * The record lastError is about, when it is one HQ refused (`lastErrorCode` `record_refused`)
+   * or holds another body under the same number (`record_conflict`, `others` more besides);
+   * null otherwise.
+   */
+  lastErrorRecord: { collection: PushCollection; id: string; others: number } | null;
 }
 
 export interface RegisterIdentity {

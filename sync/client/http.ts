@@ -23,7 +23,8 @@ export class HqUnreachableError extends Error {
 }
 
 export interface HttpHooks {
-  onReachable?(): void;
+  /** HQ answered; `ok`: with a 2xx (it took the request). */
+  onReachable?(ok: boolean): void;
   onUnreachable?(error: HqUnreachableError): void;
 }
 
@@ -66,7 +67,7 @@ export class HqHttp {
       this.hooks.onUnreachable?.(err);
       throw err;
     }
-    this.hooks.onReachable?.();
+    this.hooks.onReachable?.(res.ok);
     const text = await res.text();
     let json: unknown = null;
     try {

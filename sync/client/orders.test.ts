@@ -367,6 +367,8 @@ describe('orders replicated with HQ (fake HQ)', () => {
     await until(c, 'two acknowledged, one refused', (s) => s.pending === 0 && s.refused === 1);
     expect(hq.pushed.filter((p) => p.collection === 'orderEvents').flatMap((p) => p.ids).sort()).toEqual(['EVT-1002-01-000001', 'EVT-1002-01-000003']);
     expect(c.getStatus().lastError).toMatch(/refused order event EVT-1002-01-000002/);
+    // The status line names it in the register's words (StatusLine.tsx): the code and the record.
+    expect(c.getStatus()).toMatchObject({ lastErrorCode: 'record_refused', lastErrorRecord: { collection: 'orderEvents', id: 'EVT-1002-01-000002', others: 0 } });
     // HQ confirmed the pick-up; its document here is older, but the view no longer calls it pending.
     expect((await c.order(there.id))?.pendingEventIds).toEqual([]);
     expect((await c.order('ORD-1002-01-000002'))?.pendingEventIds).toEqual(['EVT-1002-01-000002']);

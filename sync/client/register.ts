@@ -271,12 +271,12 @@ export async function openRegister(
 
   // ---- replication --------------------------------------------------------------------
   const http = new HqHttp(identity.hqUrl, identity.registerToken, {
-    onReachable: () => status.reachable(now()),
+    onReachable: (ok) => status.reachable(now(), ok),
     onUnreachable: () => status.unreachable(now()),
   });
   // Looking up an order HQ has and this register does not: a person is waiting, so give up sooner.
   const lookupHttp = new HqHttp(identity.hqUrl, identity.registerToken, {
-    onReachable: () => status.reachable(now()),
+    onReachable: (ok) => status.reachable(now(), ok),
     onUnreachable: () => status.unreachable(now()),
   }, 8000);
   let replication: Replication | null = null;

@@ -90,13 +90,13 @@ export function startReplication(
   const reported = new Map<string, string>();
   const report = (source: string, message: string, code: string | null): void => {
     reported.set(source, message);
-    status.update({ lastError: message, lastErrorCode: code });
+    status.update({ lastError: message, lastErrorCode: code, lastErrorRecord: null });
   };
   const recovered = (source: string): void => {
     const message = reported.get(source);
     if (message === undefined) return;
     reported.delete(source);
-    if (status.get().lastError === message) status.update({ lastError: null, lastErrorCode: null });
+    if (status.get().lastError === message) status.update({ lastError: null, lastErrorCode: null, lastErrorRecord: null });
   };
 
   // Products and stock: the catalog pull (catalog-pull.ts), not RxDB's replication.
@@ -195,7 +195,14 @@ export function startReplication(
           at,
         })),
       );
-      if (conflicting.size) status.update({ lastError: `HQ holds other ${what}s under ${[...conflicting].join(', ')}`, lastErrorCode: null });
+      const [first, ...more] = conflicting;
+      if (first !== undefined) {
+        status.update({
+          lastError: `HQ holds other ${what}s under ${[first, ...more].join(', ')}`,
+          lastErrorCode: 'record_conflict',
+          lastErrorRecord: { collection: kind, id: first, others: more.length },
+        });
+      }
     } catch (e) {
       // A refusal (bad record, wrong store) will not get better by retrying: find the refused
       // record(s), keep them here with HQ's reason, and let the rest of the queue go on.
@@ -205,7 +212,7 @@ export function startReplication(
           return;
         }
         const body: ErrorBody = e.body;
-        status.update({ lastError: `HQ refused ${what} ${ids[0]}: ${e.message}`, lastErrorCode: null });
+        status.update({ lastError: `HQ refused ${what} ${ids[0]}: ${e.message}`, lastErrorCode: 'record_refused', lastErrorRecord: { collection: kind, id: ids[0] ?? '', others: 0 } });
         await writeAcks([{ id: ids[0] ?? '', kind, status: 'refused', message: `${body.error}: ${e.message}`, at }]);
         return;
       }
@@ -278,8 +285,12 @@ export function startReplication(
   const streamLoop = async (): Promise<void> => {
     let backoff = 1000;
     while (!abort.signal.aborted) {
+      // HQ refusing the stream (a withdrawn token) is not HQ being unreachable: the status
+      // line says the refusal, from the pulls and pushes, and must not flip to offline.
+      let refused = false;
       try {
         const res = await fetch(http.url('/api/replication/stream'), { headers: http.headers(), signal: abort.signal });
+        refused = !res.ok;
         if (!res.ok || !res.body) throw new Error(`stream answered ${res.status}`);
         status.reachable();
         backoff = 1000;
@@ -318,7 +329,7 @@ export function startReplication(
         throw new Error('stream closed');
       } catch {
         if (abort.signal.aborted) return;
-        status.unreachable();
+        if (!refused) status.unreachable();
       }
       await new Promise((r) => setTimeout(r, backoff));
       backoff = Math.min(backoff * 2, 5000);

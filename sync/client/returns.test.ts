@@ -428,6 +428,7 @@ describe('returns replicated with HQ (fake HQ)', () => {
     await c.completeReturn({ source: null, lines: [blindLine], refunds: planBlindRefund(1299, false), approval: { managerId: '900', reason: 'x' } }, '100');
     await until(c, 'return refused', (s) => s.pending === 0 && s.refused === 1);
     expect(c.getStatus().lastError).toMatch(/refused return RET-1002-01-000002/);
+    expect(c.getStatus()).toMatchObject({ lastErrorCode: 'record_refused', lastErrorRecord: { collection: 'returns', id: 'RET-1002-01-000002', others: 0 } });
     await closeAll();
     const db = await openRegisterDatabase(databaseName('1002', '01'), storageOn(idb));
     const acks = (await db.acks.find().exec()).map((a) => a.toJSON() as AckDoc);

@@ -15,6 +15,7 @@ export class StatusTracker {
       firstSync: { received: 0, total: null, done: false },
       lastError: null,
       lastErrorCode: null,
+      lastErrorRecord: null,
       ...initial,
     };
   }
@@ -30,8 +31,12 @@ export class StatusTracker {
     for (const l of this.listeners) l(next);
   }
 
-  reachable(at = new Date()): void {
-    this.update({ online: true, offlineSince: null, lastSyncAt: at.toISOString() });
+  /**
+   * HQ answered. `ok` says it took the request: only then is it a sync ("last sync" does not
+   * move on while HQ refuses the register or fails).
+   */
+  reachable(at = new Date(), ok = true): void {
+    this.update({ online: true, offlineSince: null, ...(ok ? { lastSyncAt: at.toISOString() } : {}) });
   }
 
   unreachable(at = new Date()): void {

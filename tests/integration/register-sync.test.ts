@@ -10,6 +10,7 @@ import { type RunningHq, startHq } from '../../sync/hq/server.ts';
 import { hashToken } from '../../sync/hq/store.ts';
 import { enrolmentApi, openRegister } from '../../sync/client/index.ts';
 import { freePort, waitFor } from '../support/hq-process.ts';
+import { makeSale } from '../support/sales.ts';
 import { storageOn, until } from '../support/tills.ts';
 
 // The register's sync client (sync/client) against a real HQ on PGlite, in Node: RxDB on Dexie
@@ -158,11 +159,37 @@ describe('register sync client against HQ', () => {
       expect(refused.pending).toBe(1);
       // With HQ's code, so the status line can say it in the register's words (StatusLine.tsx).
       expect(refused.lastErrorCode).toBe('token_revoked');
+      // HQ answering with a refusal is no sync: "last sync" stays where it was through the
+      // retries (every 3 s), and the register is not called offline either (HQ did answer).
+      await new Promise((r) => setTimeout(r, 4000));
+      expect(client.getStatus()).toMatchObject({ lastSyncAt: refused.lastSyncAt, online: true, lastErrorCode: 'token_revoked' });
       // The token is taken again: the sale goes out and the message goes, without a restart.
       await hq.store.sql.query(`UPDATE register_tokens SET revoked_at = NULL WHERE ${tokens}`);
       await until(client, 'sale acknowledged and the error cleared', (s) => s.pending === 0 && s.lastError === null && s.lastErrorCode === null);
       // Nothing was refused for good: the end of the day lists no record for the manager.
       expect((await client.endOfDay()).refused).toEqual([]);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('keeps a sale HQ holds another body of, and names it with its code on the status line', async () => {
+    const identity = await enrolmentApi.enrol(hq.url, '1006', '02', 'client-it-admin');
+    // After enrolment, HQ comes to hold another sale under this register's first number (as
+    // from a copy of the register restored elsewhere).
+    const other = makeSale('1006', '02', 1, { priceCents: 4321 });
+    expect(await hq.store.pushSales({ storeId: '1006', registerId: '02' }, [other])).toEqual([]);
+    const client = await openRegister(identity, { storage: storageOn(new IDBFactory()) });
+    try {
+      await until(client, 'first sync', (s) => s.firstSync.done && s.online);
+      const product = { id: '1000001', itemNumber: '1000001', barcode: null, name: 'Testproduct', priceCents: 250, vat: 'high' as const, inAssortment: true };
+      const sale = await client.completeSale(addToCart(emptyCart, product), [{ kind: 'cash', tenderedCents: 500 }], 'cashier');
+      expect(sale.id).toBe(other.id);
+      const s = await until(client, 'the conflict on the status line', (st) => st.pending === 0 && st.lastErrorCode === 'record_conflict');
+      expect(s.lastErrorRecord).toEqual({ collection: 'sales', id: sale.id, others: 0 });
+      // Kept here and listed for the manager; HQ keeps the first body.
+      expect((await client.endOfDay()).refused.map((r) => r.id)).toEqual([sale.id]);
+      expect((await hq.store.getSale(sale.receiptNo))?.totalCents).toBe(other.totalCents);
     } finally {
       await client.close();
     }
