@@ -74,6 +74,13 @@ interface StoredKeys extends RegisterKeyPair {
 }
 /** Until HQ has the public key: try again this often (and whenever HQ is reached again). */
 const KEY_RETRY_MS = 60_000;
+/**
+ * When HQ last took a request (the status line's "last sync"), kept so that a register started
+ * offline, or refused by HQ, says when it last synced rather than "never". It changes with every
+ * exchange, so it is written at most once a minute (and at close).
+ */
+const LAST_SYNC_DOC = 'last-sync';
+const LAST_SYNC_WRITE_MS = 60_000;
 /** How many of its latest sales a register keeps subtracting from its store's figure at most. */
 const OWN_SALES_WINDOW = 2000;
 
@@ -135,7 +142,17 @@ export async function openRegister(
     }
   }
 
-  const status = new StatusTracker({ firstSync: { received: 0, total: null, done: meta.firstSyncDone } });
+  const lastSyncKept = (await db.getLocal<{ at: string }>(LAST_SYNC_DOC))?.get('at') ?? null;
+  const status = new StatusTracker({ firstSync: { received: 0, total: null, done: meta.firstSyncDone }, lastSyncAt: lastSyncKept });
+  let lastSyncWritten = lastSyncKept;
+  let lastSyncWrite: Promise<unknown> = Promise.resolve();
+  const keepLastSync = (at: string | null, now = false): void => {
+    if (at === null || at === lastSyncWritten) return;
+    if (!now && lastSyncWritten !== null && Date.parse(at) - Date.parse(lastSyncWritten) < LAST_SYNC_WRITE_MS) return;
+    lastSyncWritten = at;
+    lastSyncWrite = lastSyncWrite.then(() => db.upsertLocal(LAST_SYNC_DOC, { at })).catch(() => undefined);
+  };
+  const stopLastSyncKeep = status.subscribe((s) => keepLastSync(s.lastSyncAt));
 
   // ---- search index, fed from the replica and kept current ---------------------------
   // From the catalog image and the changes since it where there is one (a cold start at a
@@ -627,6 +644,9 @@ export async function openRegister(
       for (const s of subs) s.unsubscribe();
       await replication?.stop();
       await queue;
+      stopLastSyncKeep();
+      keepLastSync(status.get().lastSyncAt, true);
+      await lastSyncWrite;
       await db.close();
     },
   };

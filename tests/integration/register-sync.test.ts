@@ -195,6 +195,26 @@ describe('register sync client against HQ', () => {
     }
   });
 
+  it('remembers when it last synced across a restart: started without HQ, it does not say "never"', async () => {
+    const identity = await enrolmentApi.enrol(hq.url, '1006', '03', 'client-it-admin');
+    const idb = new IDBFactory();
+    const first = await openRegister(identity, { storage: storageOn(idb) });
+    try {
+      await until(first, 'first sync', (s) => s.firstSync.done && s.lastSyncAt !== null);
+    } finally {
+      await first.close();
+    }
+    // As of closing: later exchanges of the first sync move it on until then.
+    const synced = first.getStatus().lastSyncAt;
+    const later = await openRegister(identity, { storage: storageOn(idb), live: false });
+    try {
+      expect(synced).not.toBeNull();
+      expect(later.getStatus().lastSyncAt).toBe(synced);
+    } finally {
+      await later.close();
+    }
+  });
+
   it('writes nothing when the payment does not cover the sale', async () => {
     const identity = await enrolmentApi.enrol(hq.url, '1003', '01', 'client-it-admin');
     const client = await openRegister(identity, { storage: storageOn(new IDBFactory()), live: false });
