@@ -93,7 +93,7 @@ export const nl: Words = {
     token_revoked: 'Het hoofdkantoor weigert deze kassa: de koppeling is ingetrokken. Laat IT de kassa opnieuw koppelen; verkopen blijven hier bewaard.',
     token_expired: 'Het hoofdkantoor weigert deze kassa: de koppeling is verlopen. Laat IT de kassa opnieuw koppelen; verkopen blijven hier bewaard.',
     unauthorized: 'Het hoofdkantoor kent deze kassa niet. Laat IT de kassa opnieuw koppelen; verkopen blijven hier bewaard.',
-    rate_limited: 'Het hoofdkantoor weigert deze kassa voorlopig: te veel geweigerde pogingen vanaf dit adres (meestal een ingetrokken of verlopen koppeling). Blijft dit zo, laat IT de kassa dan opnieuw koppelen; verkopen blijven hier bewaard.',
+    rate_limited: 'Het hoofdkantoor weigert deze kassa voorlopig: te veel geweigerde pogingen (meestal een ingetrokken of verlopen koppeling). Blijft dit zo, laat IT de kassa dan opnieuw koppelen; verkopen blijven hier bewaard.',
   },
   hqFailing: 'Het hoofdkantoor heeft een storing en neemt nu niets aan. De kassa blijft het proberen; verkopen blijven hier bewaard.',
   hqUnknownRequest: 'Het hoofdkantoor kent een verzoek van deze kassa niet: kassa en hoofdkantoor hebben waarschijnlijk verschillende versies. Laat IT ze bijwerken.',

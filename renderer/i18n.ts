@@ -89,8 +89,8 @@ const en = {
     token_revoked: 'HQ refuses this register: its enrolment was withdrawn. Ask IT to enrol it again; sales are kept here meanwhile.',
     token_expired: 'HQ refuses this register: its enrolment has expired. Ask IT to enrol it again; sales are kept here meanwhile.',
     unauthorized: 'HQ does not know this register. Ask IT to enrol it again; sales are kept here meanwhile.',
-    // HQ locks an address out after 30 refused tokens: a refused register reaches that within a minute.
-    rate_limited: 'HQ refuses this register for now: too many refused attempts from this address (usually a withdrawn or expired enrolment). If this stays, ask IT to enrol it again; sales are kept here meanwhile.',
+    // HQ slows a refused token down after 30 refusals (an unknown one: its address), reached within seconds.
+    rate_limited: 'HQ refuses this register for now: too many refused attempts (usually a withdrawn or expired enrolment). If this stays, ask IT to enrol it again; sales are kept here meanwhile.',
   },
   /** HQ answers with an error of its own (500, or a gateway's 5xx): nothing goes through until it recovers. */
   hqFailing: 'HQ has a fault and takes nothing in right now. The register keeps trying; sales are kept here meanwhile.',

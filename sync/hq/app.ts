@@ -27,7 +27,7 @@ import { HqError } from './errors.ts';
 import { ImportError, applyImport, checkKind, importErrorBody, importFormat, parseImport } from './import.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { normalizeOriginNumber, normalizeReceiptNumber, originProblem, registerKeyBody } from './returns.ts';
-import { CHANGES_CHANNEL, HqStore, type RegisterPrincipal } from './store.ts';
+import { CHANGES_CHANNEL, HqStore, type RegisterPrincipal, hashToken } from './store.ts';
 
 export interface AppOptions {
   store: HqStore;
@@ -179,32 +179,43 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
     return new HqError(429, 'rate_limited', `too many ${what} from this address; try again in ${seconds} s`, undefined, seconds);
   };
-  /** A wrong token costs the caller's address one token of its failure bucket. */
-  const failedAuth = (req: FastifyRequest): void => {
-    const d = authFailures.take(req.ip);
-    if (!d.ok) throw tooMany(d.retryAfterMs, 'failed token attempts');
+  /**
+   * A wrong token costs one token of a failure bucket: the caller's address's for a token HQ
+   * does not know (guessing), or that token's own for one HQ withdrew or let expire. The latter
+   * is a register still running after it was retired or re-enrolled: it keeps trying, and the
+   * registers of a store usually reach HQ from one address, so counting it against the address
+   * would lock the store's other registers out with it.
+   */
+  const failedAuth = (key: string, what: string): void => {
+    const d = authFailures.take(key);
+    if (!d.ok) throw tooMany(d.retryAfterMs, what);
   };
-  const refuseIfLockedOut = (req: FastifyRequest): void => {
-    const d = authFailures.check(req.ip);
-    if (!d.ok) throw tooMany(d.retryAfterMs, 'failed token attempts');
+  const refuseIfLockedOut = (key: string, what: string): void => {
+    const d = authFailures.check(key);
+    if (!d.ok) throw tooMany(d.retryAfterMs, what);
   };
+  const FROM_ADDRESS = 'failed token attempts from this address';
+  const WITH_TOKEN = 'refused requests with this token';
 
   const requireRegister = async (req: FastifyRequest): Promise<RegisterPrincipal> => {
-    refuseIfLockedOut(req);
+    refuseIfLockedOut(req.ip, FROM_ADDRESS);
     const token = bearer(req);
     if (!token) throw new HqError(401, 'unauthorized', 'a register token is required (Authorization: Bearer …)');
+    const tokenKey = `token:${hashToken(token)}`;
+    refuseIfLockedOut(tokenKey, WITH_TOKEN);
     const check = await store.checkToken(token);
     if (check.principal) return check.principal;
-    failedAuth(req);
+    if (check.reason === 'revoked' || check.reason === 'expired') failedAuth(tokenKey, WITH_TOKEN);
+    else failedAuth(req.ip, FROM_ADDRESS);
     if (check.reason === 'expired') throw new HqError(401, 'token_expired', 'the register token has expired; enrol the register again');
     if (check.reason === 'revoked') throw new HqError(401, 'token_revoked', 'the register token was revoked (re-enrolled or retired); enrol the register again');
     throw new HqError(401, 'unauthorized', 'the register token is unknown; enrol the register');
   };
   const isAdmin = (req: FastifyRequest): boolean => bearer(req) === opts.adminToken;
   const requireAdmin = (req: FastifyRequest, what: string): void => {
-    refuseIfLockedOut(req);
+    refuseIfLockedOut(req.ip, FROM_ADDRESS);
     if (isAdmin(req)) return;
-    failedAuth(req);
+    failedAuth(req.ip, FROM_ADDRESS);
     throw new HqError(401, 'unauthorized', `${what} needs the enrolment (admin) token`);
   };
 

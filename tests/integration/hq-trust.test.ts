@@ -39,7 +39,7 @@ describe.each(backends)('HQ trust on $name', (backend) => {
       ...(prepared.databaseUrl ? { databaseUrl: prepared.databaseUrl } : { memory: true }),
       adminToken: admin,
       demoProducts: 100,
-      enrolRate: { capacity: 12, perMinute: 1 },
+      enrolRate: { capacity: 16, perMinute: 1 },
       authFailureRate: { capacity: 8, perMinute: 1 },
     });
   });
@@ -165,6 +165,23 @@ describe.each(backends)('HQ trust on $name', (backend) => {
   });
 
   describe('rate limits', () => {
+    it("slows down a withdrawn register that keeps trying on its own token, without locking out its store's address", async () => {
+      // A register retired (re-enrolled elsewhere) but left running, beside a working one: the
+      // registers of a store reach HQ from one address.
+      const retired = (await enrol('1006', '03')).registerToken;
+      await enrol('1006', '03');
+      const working = (await enrol('1006', '02')).registerToken;
+      const pull = (token: string) => fetch(`${hq.url}/api/replication/stores/pull`, { headers: { authorization: `Bearer ${token}` } });
+      const statuses: number[] = [];
+      for (let i = 0; i < 12; i++) statuses.push((await pull(retired)).status);
+      // Refused as revoked (capacity 8 here), then slowed down: that token only.
+      expect(statuses.slice(0, 8)).toEqual(Array(8).fill(401));
+      expect(statuses.slice(8)).toEqual([429, 429, 429, 429]);
+      expect((await pull(working)).status).toBe(200);
+      // The address is not locked out: an unknown token is still just unknown.
+      expect(((await post('/api/registers/renew', 'never-issued', {})).body as { error?: string }).error).toBe('unauthorized');
+    });
+
     it('slows down token guessing from one address with 429 and Retry-After, also for the right token then', async () => {
       let status = 0;
       let retryAfter: string | null = null;
