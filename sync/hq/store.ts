@@ -546,6 +546,46 @@ async function guardDoubleReturns(tx: Queryable, who: RegisterPrincipal, origins
   await insertAlerts(tx, who, alerts.filter((a) => !before.has(a.recordId)));
 }
 
+/** A stored sale as the chain check reads it; `prev_hash` only where `prev_seq` is in the read's range. */
+interface ChainRow {
+  id: string;
+  seq: string | number;
+  prev_seq: string | number | null;
+  hash: string | null;
+  prev_hash: string | null;
+}
+
+/**
+ * The rows HQ holds of this register that a push's chain check needs: those numbered like a
+ * pushed sale's predecessor, and those naming a pushed sale or its predecessor as theirs. Read
+ * before the push's insert. A push is a run of consecutive numbers, so this is one range on each
+ * of the two chain indexes (normally a single row: the predecessor of the first); a push whose
+ * numbers lie far apart is read by its exact numbers instead, so no range spans a history.
+ */
+async function chainNeighbours(tx: Queryable, who: RegisterPrincipal, docs: readonly SaleDoc[]): Promise<ChainRow[]> {
+  const prevSeqs = docs.flatMap((d) => (d.prevSeq === null ? [] : [d.prevSeq]));
+  const all = [...prevSeqs, ...docs.map((d) => d.seq)];
+  if (all.length === 0) return [];
+  let lo = all[0] ?? 0;
+  let hi = lo;
+  for (const n of all) {
+    if (n < lo) lo = n;
+    if (n > hi) hi = n;
+  }
+  if (hi - lo <= 2 * docs.length + 16) {
+    return tx.query<ChainRow>(
+      `SELECT id, seq, prev_seq, hash, CASE WHEN prev_seq BETWEEN $3 AND $4 THEN body->>'prevHash' END AS prev_hash FROM sales
+        WHERE store_id = $1 AND register_id = $2 AND (seq BETWEEN $3 AND $4 OR prev_seq BETWEEN $3 AND $4)`,
+      [who.storeId, who.registerId, lo, hi],
+    );
+  }
+  return tx.query<ChainRow>(
+    `SELECT id, seq, prev_seq, hash, body->>'prevHash' AS prev_hash FROM sales
+      WHERE store_id = $1 AND register_id = $2 AND (seq = ANY($3::bigint[]) OR prev_seq = ANY($4::bigint[]))`,
+    [who.storeId, who.registerId, toPgArray(prevSeqs.map(String)), toPgArray(all.map(String))],
+  );
+}
+
 /** Statement texts of multiInsert by shape: a push's insert has the same text every time. */
 const insertTexts = new Map<string, string>();
 
@@ -673,15 +713,17 @@ export class HqStore {
     if (docs.length === 0) return [];
     // The CPU work (canonical JSON, hashes) before the transaction, so it holds no connection.
     const batch = prepareBatch(docs, digestSale);
-    return this.sql.transaction((tx) =>
-      storeImmutable(tx, who, SALES_TABLE, batch, async (fresh) => {
-        await this.checkChain(tx, who, fresh, (d) => batch.firsts.get(d.id)?.digest.contentHash ?? '');
+    return this.sql.transaction(async (tx) => {
+      // The chain's neighbours, read before the insert: the rows read are then only ones HQ held.
+      const neighbours = await chainNeighbours(tx, who, batch.unique);
+      return storeImmutable(tx, who, SALES_TABLE, batch, async (fresh) => {
+        await this.checkChain(tx, who, fresh, neighbours, (d) => batch.firsts.get(d.id)?.digest.contentHash ?? '');
         await bookStock(tx, who, fresh);
         // Returns of these sales may have arrived first (taken elsewhere, from the receipt's code).
         await lockKeys(tx, RECEIPT_LOCK_SPACE, fresh.map((d) => receiptRegister(d.receiptNo)));
         await guardDoubleReturns(tx, who, fresh.map((d) => ({ kind: 'sale', no: d.receiptNo })));
-      }),
-    );
+      });
+    });
   }
 
   /**
@@ -853,19 +895,12 @@ export class HqStore {
    * closed by itself when the predecessor arrives and fits), skipped numbers, a fork, a
    * restarted chain. Flags are alerts for a manager; the sales are kept regardless.
    */
-  private async checkChain(tx: Queryable, who: RegisterPrincipal, fresh: readonly SaleDoc[], contentHash: (d: SaleDoc) => string): Promise<void> {
-    const prevSeqs = fresh.flatMap((d) => (d.prevSeq === null ? [] : [String(d.prevSeq)]));
-    const ownSeqs = fresh.map((d) => String(d.seq));
-    // Rows of this register around the fresh ones; the fresh rows themselves (written by this
-    // transaction) are left out: the push holds them already, and reading them back cost a row
-    // and a body lookup per sale.
-    const around = await tx.query<{ id: string; seq: string | number; prev_seq: string | number | null; hash: string | null; prev_hash: string | null }>(
-      `SELECT id, seq, prev_seq, hash, body->>'prevHash' AS prev_hash FROM sales
-        WHERE store_id = $1 AND register_id = $2
-          AND (seq = ANY($3::bigint[]) OR prev_seq = ANY($4::bigint[]))
-          AND xid <> pg_current_xact_id()`,
-      [who.storeId, who.registerId, toPgArray(prevSeqs), toPgArray([...prevSeqs, ...ownSeqs])],
-    );
+  private async checkChain(tx: Queryable, who: RegisterPrincipal, fresh: readonly SaleDoc[], neighbours: readonly ChainRow[], contentHash: (d: SaleDoc) => string): Promise<void> {
+    // Of the rows HQ held around the push: the fresh sales' predecessors, and the rows that name
+    // a fresh sale or a fresh sale's predecessor as theirs.
+    const prevSeqs = new Set(fresh.flatMap((d) => (d.prevSeq === null ? [] : [d.prevSeq])));
+    const named = new Set([...prevSeqs, ...fresh.map((d) => d.seq)]);
+    const around = neighbours.filter((r) => prevSeqs.has(Number(r.seq)) || (r.prev_seq !== null && named.has(Number(r.prev_seq))));
     const known = new Map<number, string>();
     for (const r of around) if (r.hash) known.set(Number(r.seq), r.hash);
 

@@ -85,6 +85,21 @@ describe.each(backends)('HQ trust on $name', (backend) => {
       expect(closed?.resolvedAt).not.toBeNull();
     });
 
+    it('checks a push whose numbers lie far apart like any other (its neighbours read by number, not by range)', async () => {
+      const { registerToken } = await enrol('1003', '02');
+      const chain = makeChain('1003', '02', 60);
+      const at = (seq: number) => chain[seq - 1] as SaleDoc;
+      expect((await push(registerToken, [at(1), at(2), at(3)])).status).toBe(200);
+      // 4 follows the held 3; 60's predecessor is missing.
+      expect((await push(registerToken, [at(4), at(60)])).status).toBe(200);
+      const gaps = async () => (await openAlerts('chain_gap')).map((a) => a.recordId).filter((id) => id.startsWith('1003-02-'));
+      expect(await gaps()).toEqual(['1003-02-000060']);
+      // 59 arrives, fits 60 and leaves its own gap (58); 60's closes.
+      expect((await push(registerToken, [at(59)])).status).toBe(200);
+      expect(await gaps()).toEqual(['1003-02-000059']);
+      expect((await hq.store.alerts()).filter((a) => a.recordId.startsWith('1003-02-') && a.kind !== 'chain_gap')).toEqual([]);
+    });
+
     it('flags a predecessor that arrives late and does not fit (a record swapped out)', async () => {
       const { registerToken } = await enrol('1002', '02');
       const chain = makeChain('1002', '02', 3);
