@@ -177,7 +177,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const authFailures = new RateLimiter(opts.authFailureRate?.capacity ?? 30, opts.authFailureRate?.perMinute ?? 30);
   const tooMany = (retryAfterMs: number, what: string): HqError => {
     const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
-    return new HqError(429, 'rate_limited', `too many ${what} from this address; try again in ${seconds} s`, undefined, seconds);
+    return new HqError(429, 'rate_limited', `too many ${what}; try again in ${seconds} s`, undefined, seconds);
   };
   /**
    * A wrong token costs one token of a failure bucket: the caller's address's for a token HQ
@@ -234,7 +234,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // ---- enrolment ------------------------------------------------------------------------
   app.post('/api/registers', async (req, reply): Promise<EnrolResponse> => {
     const allowed = enrolLimiter.take(req.ip);
-    if (!allowed.ok) throw tooMany(allowed.retryAfterMs, 'enrolment attempts');
+    if (!allowed.ok) throw tooMany(allowed.retryAfterMs, 'enrolment attempts from this address');
     requireAdmin(req, 'enrolment');
     const body = validateEnrol(req.body);
     if (!body.ok) {

@@ -39,7 +39,7 @@ describe.each(backends)('HQ trust on $name', (backend) => {
       ...(prepared.databaseUrl ? { databaseUrl: prepared.databaseUrl } : { memory: true }),
       adminToken: admin,
       demoProducts: 100,
-      enrolRate: { capacity: 16, perMinute: 1 },
+      enrolRate: { capacity: 20, perMinute: 1 },
       authFailureRate: { capacity: 8, perMinute: 1 },
     });
   });
@@ -192,23 +192,30 @@ describe.each(backends)('HQ trust on $name', (backend) => {
       // Refused as revoked (capacity 8 here), then slowed down: that token only.
       expect(statuses.slice(0, 8)).toEqual(Array(8).fill(401));
       expect(statuses.slice(8)).toEqual([429, 429, 429, 429]);
+      expect(((await (await pull(retired)).json()) as { message: string }).message).toMatch(/^too many refused requests with this token; try again in \d+ s$/);
       expect((await pull(working)).status).toBe(200);
       // The address is not locked out: an unknown token is still just unknown.
       expect(((await post('/api/registers/renew', 'never-issued', {})).body as { error?: string }).error).toBe('unauthorized');
     });
 
     it('slows down token guessing from one address with 429 and Retry-After, also for the right token then', async () => {
-      let status = 0;
-      let retryAfter: string | null = null;
-      for (let i = 0; i < 10 && status !== 429; i++) {
-        const res = await post('/api/registers', `guess-${i}`, { storeId: '1006', registerId: '01' });
-        status = res.status;
-        retryAfter = res.headers.get('retry-after');
+      const working = (await enrol('1005', '03')).registerToken;
+      const pull = (token: string) => fetch(`${hq.url}/api/replication/stores/pull`, { headers: { authorization: `Bearer ${token}` } });
+      const statuses: number[] = [];
+      let last: Response | null = null;
+      for (let i = 0; i < 12 && last?.status !== 429; i++) {
+        last = await pull(`guess-${i}`);
+        statuses.push(last.status);
       }
-      expect(status).toBe(429);
-      expect(Number(retryAfter)).toBeGreaterThan(0);
-      // Locked out for now, whatever the token.
-      expect((await post('/api/registers', admin, { storeId: '1006', registerId: '01' })).status).toBe(429);
+      // Unknown tokens: 401 until the address's bucket (8 here) is spent, then 429.
+      expect(statuses.at(-1)).toBe(429);
+      expect(statuses.slice(0, -1).every((st) => st === 401)).toBe(true);
+      expect(statuses.length).toBeLessThanOrEqual(9);
+      expect(Number(last?.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(((await last?.json()) as { message: string }).message).toMatch(/^too many failed token attempts from this address; try again in \d+ s$/);
+      // Locked out for now, whatever the token: a register's, and the admin's.
+      expect((await pull(working)).status).toBe(429);
+      expect((await post('/api/registers/1005/03/revoke', admin, {})).status).toBe(429);
     });
   });
 });
