@@ -146,9 +146,9 @@ export async function openRegister(
   const status = new StatusTracker({ firstSync: { received: 0, total: null, done: meta.firstSyncDone }, lastSyncAt: lastSyncKept });
   let lastSyncWritten = lastSyncKept;
   let lastSyncWrite: Promise<unknown> = Promise.resolve();
-  const keepLastSync = (at: string | null, now = false): void => {
+  const keepLastSync = (at: string | null, force = false): void => {
     if (at === null || at === lastSyncWritten) return;
-    if (!now && lastSyncWritten !== null && Date.parse(at) - Date.parse(lastSyncWritten) < LAST_SYNC_WRITE_MS) return;
+    if (!force && lastSyncWritten !== null && Date.parse(at) - Date.parse(lastSyncWritten) < LAST_SYNC_WRITE_MS) return;
     lastSyncWritten = at;
     lastSyncWrite = lastSyncWrite.then(() => db.upsertLocal(LAST_SYNC_DOC, { at })).catch(() => undefined);
   };
