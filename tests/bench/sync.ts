@@ -50,6 +50,8 @@ import { bodyHash, HqStore, multiInsert } from '../../sync/hq/store.ts';
 import type { Sql, SqlParam } from '../../sync/hq/sql.ts';
 import { migrate } from '../../sync/hq/migrations.ts';
 import { openPostgres } from '../../sync/hq/sql-postgres.ts';
+import { seedDemo } from '../../sync/hq/seed.ts';
+import { localDay } from '../../src/assortment.ts';
 import { createTestDatabase } from '../support/backends.ts';
 import { freePort, waitFor } from '../support/hq-process.ts';
 import { itemNumberOf } from '../../resources/demo/generate.ts';
@@ -508,11 +510,11 @@ interface FloorReport {
 
 /**
  * `--floor`: the push endpoint's store call (`HqStore.pushSales`) made from this process on a
- * fresh, migrated database, with the batches the registers pushed (parsed and validated first,
+ * fresh database with the demo chain seeded as HQ seeds it, with the batches the registers pushed (parsed and validated first,
  * not timed), in the push phase's order and concurrency. Each register's batches go one at a
  * time and in order, as in the push phase.
  */
-async function runFloor(registers: readonly Register[], concurrency: number): Promise<FloorReport> {
+async function runFloor(registers: readonly Register[], concurrency: number, products: number): Promise<FloorReport> {
   const db = await createTestDatabase();
   const monitor = new pg.Client({ connectionString: db.url });
   let sql: Sql | null = null;
@@ -520,6 +522,8 @@ async function runFloor(registers: readonly Register[], concurrency: number): Pr
     await monitor.connect();
     sql = await openPostgres(db.url, Math.min(concurrency, 50));
     await migrate(sql);
+    // The demo chain HQ seeded, so sales book into the stock figures it holds, as in the push phase.
+    await seedDemo(sql, { products, today: localDay(new Date()) });
     const store = new HqStore(sql);
     const batches = registers.map((r) =>
       r.bodies.map((body) => {
@@ -870,7 +874,7 @@ async function main(): Promise<number> {
     let floor: FloorReport | null = null;
     if (opts.floor) {
       log("floor: HQ's store called in this process on a fresh database, the same batches…");
-      floor = await runFloor(registers, opts.concurrency);
+      floor = await runFloor(registers, opts.concurrency, opts.products);
       log(`floor: ${fmt(totalSales)} sales in ${floor.seconds.toFixed(2)} s: ${fmt(floor.perS)} sales/s`);
     }
 
