@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { openRegister } from '../sync/client/index.ts';
 import type { Enrolled, RegisterIdentity } from '../sync/client/index.ts';
 import { getHost } from './bridge/index.ts';
@@ -26,6 +26,17 @@ import { Support } from './screens/Support.tsx';
 import { useNav, useOperator, useSale, useSession, useShift } from './state.ts';
 
 const host = getHost();
+
+/** What the register keeps of an enrolment: the enrolment token is used once, only the register's own is kept. */
+function configOf(enrolled: Enrolled): RegisterConfig {
+  return {
+    hqUrl: enrolled.hqUrl,
+    storeId: enrolled.storeId,
+    registerId: enrolled.registerId,
+    registerToken: enrolled.registerToken,
+    tokenExpiresAt: enrolled.expiresAt,
+  };
+}
 
 function identityOf(c: RegisterConfig): RegisterIdentity | null {
   return c.hqUrl && c.storeId && c.registerId && c.registerToken
@@ -95,26 +106,44 @@ export function App() {
     };
   }, [client, lastSyncAt]);
 
+  // While the register is enrolled again (Support), it is closed and opened by that, not here.
+  const reopening = useRef(false);
   useEffect(() => {
     const identity = config ? identityOf(config) : null;
-    if (identity && !client) void open(identity);
+    if (identity && !client && !reopening.current) void open(identity);
   }, [config, client, open]);
 
   const onEnrolled = useCallback(
     async (enrolled: Enrolled) => {
-      // The enrolment token is used once; the register keeps only its own token.
-      const next: RegisterConfig = {
-        hqUrl: enrolled.hqUrl,
-        storeId: enrolled.storeId,
-        registerId: enrolled.registerId,
-        registerToken: enrolled.registerToken,
-        tokenExpiresAt: enrolled.expiresAt,
-      };
+      const next = configOf(enrolled);
       await host.writeConfig(next);
       await open(enrolled);
       setConfig(next);
     },
     [open],
+  );
+
+  /**
+   * Enrolled again from the Support screen (HQ withdrew the token, or it expired): the new token
+   * is kept first, then the register is closed and opened again with it, on the same replica,
+   * so records still waiting go out with the new token.
+   */
+  const onReenrolled = useCallback(
+    async (enrolled: Enrolled) => {
+      const next = configOf(enrolled);
+      const old = useSession.getState().client;
+      reopening.current = true;
+      try {
+        await host.writeConfig(next);
+        setClient(null);
+        await old?.close().catch(() => undefined);
+        await open(enrolled);
+        setConfig(next);
+      } finally {
+        reopening.current = false;
+      }
+    },
+    [open, setClient],
   );
 
   let screen;
@@ -164,7 +193,7 @@ export function App() {
   } else if (nav.name === 'returnReceipt') {
     screen = <ReturnReceipt ret={nav.ret} storeName={storeName} />;
   } else if (nav.name === 'support') {
-    screen = <Support />;
+    screen = <Support onReenrolled={onReenrolled} />;
   } else if (nav.name === 'shift') {
     screen = <ShiftScreen storeName={storeName} />;
   } else {

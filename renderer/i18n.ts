@@ -86,11 +86,11 @@ const en = {
   /** The status line while HQ refuses this register's token: nothing syncs until IT enrols it again. */
   notSyncing: 'Not syncing',
   hqRefusesRegister: {
-    token_revoked: 'HQ refuses this register: its enrolment was withdrawn. Ask IT to enrol it again; sales are kept here meanwhile.',
-    token_expired: 'HQ refuses this register: its enrolment has expired. Ask IT to enrol it again; sales are kept here meanwhile.',
-    unauthorized: 'HQ does not know this register. Ask IT to enrol it again; sales are kept here meanwhile.',
+    token_revoked: 'HQ refuses this register: its enrolment was withdrawn. Ask IT to enrol it again (Support); sales are kept here meanwhile.',
+    token_expired: 'HQ refuses this register: its enrolment has expired. Ask IT to enrol it again (Support); sales are kept here meanwhile.',
+    unauthorized: 'HQ does not know this register. Ask IT to enrol it again (Support); sales are kept here meanwhile.',
     // HQ slows a refused token down after 30 refusals (an unknown one: its address), reached within seconds.
-    rate_limited: 'HQ refuses this register for now: too many refused attempts (usually a withdrawn or expired enrolment). If this stays, ask IT to enrol it again; sales are kept here meanwhile.',
+    rate_limited: 'HQ refuses this register for now: too many refused attempts (usually a withdrawn or expired enrolment). If this stays, ask IT to enrol it again (Support); sales are kept here meanwhile.',
   },
   /** HQ answers with an error of its own (500, or a gateway's 5xx): nothing goes through until it recovers. */
   hqFailing: 'HQ has a fault and takes nothing in right now. The register keeps trying; sales are kept here meanwhile.',
@@ -362,6 +362,13 @@ const en = {
   supportRegister: 'This register',
   supportReplica: 'Replica',
   supportSync: 'Sync',
+  supportEnrolment: 'Enrolment',
+  reenrolIntro: (store: string, register: string) =>
+    `For an enrolment HQ withdrew or let expire: enrol this register again, as store ${store}, register ${register}, with IT's enrolment token. HQ withdraws the register's current token; its replica stays, and records still waiting go out with the new token.`,
+  reenrolNeeded: 'HQ refuses this register now: enrol it again below.',
+  reenrol: 'Enrol again',
+  reenrolled: 'Enrolled again: HQ takes this register’s requests once more.',
+  reenrolFailed: (message: string) => `Not enrolled: ${message}`,
   appVersion: 'App version',
   platform: 'Platform',
   platformName: { electron: 'Electron (desktop app)', web: 'Web browser' } as Record<'electron' | 'web', string>,

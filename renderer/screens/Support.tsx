@@ -1,5 +1,6 @@
-import { type ReactNode, useEffect, useState } from 'react';
-import type { CatalogImageStatus, Diagnostics } from '../../sync/client/index.ts';
+import { type FormEvent, type ReactNode, useEffect, useState } from 'react';
+import { type CatalogImageStatus, type Diagnostics, type Enrolled, enrolmentApi } from '../../sync/client/index.ts';
+import { Field } from '../components/Field.tsx';
 import { getHost } from '../bridge/index.ts';
 import { PrinterChoice } from '../components/PrinterChoice.tsx';
 import { diagnosticsBundle, diagnosticsFileName, megabytes } from '../diagnostics.ts';
@@ -51,8 +52,55 @@ function CatalogImage({ image }: { image: CatalogImageStatus }): ReactNode {
   return <>{parts.join(' · ')}</>;
 }
 
-/** For IT: the register's identity, its replica, how it syncs, and the diagnostics export. Esc goes back. */
-export function Support() {
+/**
+ * Enrolling this register again with IT's enrolment token, as the same store and register at the
+ * same HQ (its replica and waiting records are this register's): for a token HQ withdrew or let
+ * expire. `onReenrolled` keeps the new token and opens the register again with it.
+ */
+function Reenrol({ diag, refusedNow, onReenrolled }: { diag: Diagnostics; refusedNow: boolean; onReenrolled(enrolled: Enrolled): Promise<void> }) {
+  const [token, setToken] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const submit = async (e: FormEvent): Promise<void> => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const enrolled = await enrolmentApi.enrol(diag.register.hqUrl, diag.register.storeId, diag.register.registerId, token.trim());
+      await onReenrolled(enrolled);
+    } catch (err) {
+      setError(t.reenrolFailed((err as Error).message));
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <h2 id="support-enrolment">{t.supportEnrolment}</h2>
+      {refusedNow && (
+        <p role="alert" className="error">
+          {t.reenrolNeeded}
+        </p>
+      )}
+      <p>{t.reenrolIntro(diag.register.storeId, diag.register.registerId)}</p>
+      <form className="row" aria-labelledby="support-enrolment" onSubmit={(e) => void submit(e)}>
+        <Field label={t.enrolmentToken} className="grow">
+          <input value={token} onChange={(e) => setToken(e.target.value)} autoComplete="off" required />
+        </Field>
+        <button type="submit" className="align-end" disabled={busy || !token.trim()}>
+          {busy ? t.enrolling : t.reenrol}
+        </button>
+      </form>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+    </>
+  );
+}
+
+/** For IT: the register's identity, its replica, how it syncs, enrolling it again, and the diagnostics export. Esc goes back. */
+export function Support({ onReenrolled }: { onReenrolled(enrolled: Enrolled): Promise<void> }) {
   const client = useSession((s) => s.client);
   const status = useSession((s) => s.status);
   const replicaVersion = useSession((s) => s.replicaVersion);
@@ -191,6 +239,8 @@ export function Support() {
               <Row label={t.firstSyncRow}>{diag.sync.firstSyncDone ? t.firstSyncDone : t.firstSyncNotDone}</Row>
             </tbody>
           </table>
+
+          <Reenrol diag={diag} refusedNow={s?.lastErrorCode != null && Object.hasOwn(t.hqRefusesRegister, s.lastErrorCode)} onReenrolled={onReenrolled} />
 
           <h2 id="support-replica">{t.supportReplica}</h2>
           <table aria-labelledby="support-replica" className="facts">

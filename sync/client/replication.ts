@@ -291,8 +291,16 @@ export function startReplication(
       try {
         const res = await fetch(http.url('/api/replication/stream'), { headers: http.headers(), signal: abort.signal });
         refused = !res.ok;
+        if (!res.ok) {
+          // HQ ends the stream of a token it withdrew: the reconnect's refusal is the first
+          // thing an idle register hears of it, so it goes on the status line like any other.
+          const body = (await res.json().catch(() => null)) as { error?: unknown; message?: unknown } | null;
+          status.reachable(new Date(), false);
+          report('stream', typeof body?.message === 'string' ? body.message : `HQ answered ${res.status}`, typeof body?.error === 'string' ? body.error : `http_${res.status}`);
+        }
         if (!res.ok || !res.body) throw new Error(`stream answered ${res.status}`);
         status.reachable();
+        recovered('stream');
         backoff = 1000;
         resyncAll();
         const reader = res.body.getReader();

@@ -416,18 +416,38 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
 
   // ---- live stream: server-sent events that say "pull now" ------------------------------
-  const streams = new Set<FastifyReply>();
+  /** Open streams and the hash of the token each was opened with. */
+  const streams = new Map<FastifyReply, string>();
   const unlisten = await store.sql.listen(CHANGES_CHANNEL, (payload) => {
     const collections = payload.split(',').filter(Boolean);
-    for (const reply of streams) reply.raw.write(`event: change\ndata: ${JSON.stringify({ collections })}\n\n`);
+    for (const reply of streams.keys()) reply.raw.write(`event: change\ndata: ${JSON.stringify({ collections })}\n\n`);
   });
+  // With each heartbeat, a stream whose token HQ withdrew or let expire since it opened is ended:
+  // the register's reconnect is then refused, and it says so (one query for all streams).
+  let checkingTokens = false;
   const heartbeat = setInterval(() => {
-    for (const reply of streams) reply.raw.write(': heartbeat\n\n');
+    for (const reply of streams.keys()) reply.raw.write(': heartbeat\n\n');
+    if (checkingTokens || streams.size === 0) return;
+    checkingTokens = true;
+    void store
+      .validTokenHashes([...new Set(streams.values())])
+      .then((valid) => {
+        for (const [reply, hash] of streams) {
+          if (valid.has(hash)) continue;
+          streams.delete(reply);
+          reply.raw.end();
+        }
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        checkingTokens = false;
+      });
   }, opts.heartbeatMs ?? 15_000);
   heartbeat.unref();
 
   app.get('/api/replication/stream', async (req, reply) => {
     await requireRegister(req);
+    const token = bearer(req) ?? '';
     reply.hijack();
     reply.raw.writeHead(200, {
       'content-type': 'text/event-stream',
@@ -436,14 +456,14 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       'access-control-allow-origin': '*',
     });
     reply.raw.write('event: hello\ndata: {}\n\n');
-    streams.add(reply);
+    streams.set(reply, hashToken(token));
     req.raw.on('close', () => streams.delete(reply));
   });
 
   // Streams never end by themselves: end them before the server waits for open connections.
   app.addHook('preClose', async () => {
     clearInterval(heartbeat);
-    for (const reply of streams) reply.raw.end();
+    for (const reply of streams.keys()) reply.raw.end();
     streams.clear();
   });
   app.addHook('onClose', async () => {

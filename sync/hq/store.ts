@@ -1183,6 +1183,17 @@ export class HqStore {
     return { principal: { storeId: row.store_id, registerId: row.register_id }, expiresAt: new Date(row.expires_at).toISOString() };
   }
 
+  /** Of these token hashes, those HQ would take now (known, neither withdrawn nor expired). */
+  async validTokenHashes(hashes: readonly string[]): Promise<Set<string>> {
+    if (hashes.length === 0) return new Set();
+    const rows = await this.sql.query<{ token_hash: string }>(
+      `SELECT token_hash FROM register_tokens
+        WHERE token_hash = ANY($1::text[]) AND (revoked_at <= now()) IS NOT TRUE AND expires_at > now()`,
+      [toPgArray(hashes)],
+    );
+    return new Set(rows.map((r) => r.token_hash));
+  }
+
   async authenticate(token: string): Promise<RegisterPrincipal | null> {
     return (await this.checkToken(token)).principal;
   }

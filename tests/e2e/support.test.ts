@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { enrolRegister, launchChromium, readyToSell } from '../support/browser.ts';
-import { type HqProcess, createHqProcess } from '../support/hq-process.ts';
+import { type HqProcess, createHqProcess, waitFor } from '../support/hq-process.ts';
+import { productInAssortment } from '../support/demo-product.ts';
 
 // IT at the register: the Support screen shows what this register is and how it syncs, and the
 // diagnostics export is a JSON file that names the register and holds no secret.
@@ -144,5 +145,50 @@ describe('the Support screen', () => {
     await expect.poll(() => image.innerText()).toContain('this start loaded it');
     expect(await image.innerText()).toContain(`${DEMO_PRODUCTS.toLocaleString('en-GB')} products`);
     expect(await image.innerText()).not.toContain('could not be built');
+  });
+
+  it('enrols a register HQ withdrew again, and the sale that waited goes out with the new token', async () => {
+    const page = await browser.newPage();
+    await enrolRegister(page, hq, { storeId: STORE, registerId: '03' });
+    // IT withdraws the register's token at HQ (retired by mistake).
+    const revoked = await fetch(`${hq.url}/api/registers/${STORE}/03/revoke`, { method: 'POST', headers: { authorization: `Bearer ${hq.adminToken}` } });
+    expect(revoked.status).toBe(200);
+
+    // A sale: kept here and waiting; the status line says HQ refuses the register, and where to mend it.
+    const product = productInAssortment(STORE, DEMO_PRODUCTS);
+    await page.locator('body').click();
+    await page.keyboard.type(product.barcode, { delay: 5 });
+    await page.keyboard.press('Enter');
+    await page.getByLabel(`Quantity for ${product.name}`).waitFor();
+    await page.getByRole('button', { name: /Pay cash/ }).click();
+    await page.getByLabel('Cash received').fill('100');
+    await page.getByRole('button', { name: /Complete sale/ }).click();
+    const receiptNo = (await page.getByTestId('receipt-number').innerText()).trim();
+    expect(receiptNo).toMatch(/^1001-03-\d{6}$/);
+    await page.getByRole('button', { name: /New sale/ }).click();
+    await expect.poll(() => page.getByRole('status').innerText(), { timeout: 30_000 }).toMatch(/^Not syncing · 1 record waiting · .*HQ refuses this register: its enrolment was withdrawn\. Ask IT to enrol it again \(Support\)/s);
+
+    // Support: enrol again with IT's token, as the same store and register.
+    await page.getByRole('button', { name: 'Support' }).click();
+    await page.getByText('HQ refuses this register now').waitFor();
+    expect(await page.getByText('as store 1001, register 03').count()).toBe(1);
+    expect(await unnamedControls(page)).toEqual([]);
+    await page.getByLabel('Enrolment token').fill('not-the-token');
+    await page.getByRole('button', { name: 'Enrol again' }).click();
+    await page.getByText(/^Not enrolled: /).waitFor();
+    await page.getByLabel('Enrolment token').fill(hq.adminToken);
+    await page.getByRole('button', { name: 'Enrol again' }).click();
+
+    // The register opens again on its replica: online, nothing waiting, the sale at HQ.
+    await expect.poll(() => page.getByRole('status').innerText(), { timeout: 60_000 }).toMatch(/^Online · 0 records waiting · last sync \d/);
+    await waitFor('the sale that waited, at HQ', async () => {
+      const res = await fetch(`${hq.url}/api/stores/${STORE}/sales`, { headers: { authorization: `Bearer ${hq.adminToken}` } });
+      const { sales } = (await res.json()) as { sales: { receiptNo: string }[] };
+      return sales.some((x) => x.receiptNo === receiptNo);
+    });
+    await expect.poll(() => page.getByTestId('support-last-error').innerText(), { timeout: 30_000 }).toBe('none');
+    expect(await page.getByText('HQ refuses this register now').count()).toBe(0);
+    expect(await page.getByTestId('support-register').innerText()).toBe('03');
+    await expect.poll(() => page.getByTestId('support-count-sales').innerText()).toBe('1');
   });
 });

@@ -173,6 +173,23 @@ describe('register sync client against HQ', () => {
     }
   });
 
+  it('hears that HQ withdrew its token while idle: HQ ends its event stream, and the refused reconnect is on the status line', async () => {
+    const identity = await enrolmentApi.enrol(hq.url, '1004', '02', 'client-it-admin');
+    const client = await openRegister(identity, { storage: storageOn(new IDBFactory()) });
+    try {
+      await until(client, 'first sync', (s) => s.firstSync.done && s.online && s.lastError === null);
+      // Nothing to push or pull: only the stream (heartbeat every 500 ms here) can tell.
+      await hq.store.revokeRegisterTokens('1004', '02');
+      const refused = await until(client, 'the refusal on the status line', (s) => s.lastErrorCode === 'token_revoked');
+      expect(refused.online).toBe(true);
+      // Taken again (IT's mistake undone): the stream reconnects and the message goes.
+      await hq.store.sql.query("UPDATE register_tokens SET revoked_at = NULL WHERE store_id = '1004' AND register_id = '02'");
+      await until(client, 'the refusal cleared', (s) => s.lastError === null && s.lastErrorCode === null);
+    } finally {
+      await client.close();
+    }
+  });
+
   it('keeps a sale HQ holds another body of, and names it with its code on the status line', async () => {
     const identity = await enrolmentApi.enrol(hq.url, '1006', '02', 'client-it-admin');
     // After enrolment, HQ comes to hold another sale under this register's first number (as
