@@ -215,6 +215,8 @@ export function Support({ onReenrolled }: { onReenrolled(enrolled: Enrolled): Pr
             </tbody>
           </table>
 
+          <Reenrol diag={diag} refusedNow={s?.lastErrorCode != null && Object.hasOwn(t.hqRefusesRegister, s.lastErrorCode)} onReenrolled={onReenrolled} />
+
           <h2 id="support-printer">{t.receiptPrinter}</h2>
           <PrinterChoice labelledBy="support-printer" />
 
@@ -239,8 +241,6 @@ export function Support({ onReenrolled }: { onReenrolled(enrolled: Enrolled): Pr
               <Row label={t.firstSyncRow}>{diag.sync.firstSyncDone ? t.firstSyncDone : t.firstSyncNotDone}</Row>
             </tbody>
           </table>
-
-          <Reenrol diag={diag} refusedNow={s?.lastErrorCode != null && Object.hasOwn(t.hqRefusesRegister, s.lastErrorCode)} onReenrolled={onReenrolled} />
 
           <h2 id="support-replica">{t.supportReplica}</h2>
           <table aria-labelledby="support-replica" className="facts">
