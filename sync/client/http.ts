@@ -28,18 +28,32 @@ export interface HttpHooks {
   onUnreachable?(error: HqUnreachableError): void;
 }
 
+/** HQ's answers that refuse this register's token itself (withdrawn, expired, unknown, or slowed down). */
+const TOKEN_REFUSALS = new Set(['token_revoked', 'token_expired', 'unauthorized', 'rate_limited']);
+
+/**
+ * After HQ refused the register's token, how long requests are answered here with that refusal
+ * instead of being sent: a withdrawn register would otherwise ask again every 3 s for every
+ * collection. One request a pause still goes out, so a token HQ takes again is noticed.
+ */
+export const REFUSED_PAUSE_MS = 15_000;
+
 /** The register's only way to talk to HQ. Reports reachability to whoever tracks it. */
 export class HqHttp {
+  private refusal: { error: HqResponseError; until: number } | null = null;
+
   constructor(
     readonly baseUrl: string,
     private token: string | null,
     private readonly hooks: HttpHooks = {},
     private readonly timeoutMs = 20_000,
+    private readonly refusedPauseMs = REFUSED_PAUSE_MS,
   ) {}
 
   /** After a token renewal: every later request carries the new token. */
   setToken(token: string): void {
     this.token = token;
+    this.refusal = null;
   }
 
   url(path: string): string {
@@ -51,6 +65,11 @@ export class HqHttp {
   }
 
   async request<T>(method: 'GET' | 'POST', path: string, body?: unknown, token?: string): Promise<T> {
+    // A request with a token of its own (enrolment) is not this register's token.
+    if (!token && this.refusal) {
+      if (Date.now() < this.refusal.until) throw this.refusal.error;
+      this.refusal = null;
+    }
     let res: Response;
     try {
       res = await fetch(this.url(path), {
@@ -77,11 +96,13 @@ export class HqHttp {
     }
     if (!res.ok) {
       const b = json as Partial<ErrorBody> | null;
-      throw new HqResponseError(res.status, {
+      const error = new HqResponseError(res.status, {
         error: typeof b?.error === 'string' ? b.error : `http_${res.status}`,
         message: typeof b?.message === 'string' ? b.message : `HQ answered ${res.status}`,
         ...(typeof b?.field === 'string' ? { field: b.field } : {}),
       });
+      if (!token && (res.status === 401 || res.status === 429) && TOKEN_REFUSALS.has(error.code)) this.refusal = { error, until: Date.now() + this.refusedPauseMs };
+      throw error;
     }
     return json as T;
   }

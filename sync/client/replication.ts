@@ -6,7 +6,7 @@ import type { Checkpoint, ErrorBody, PullResponse } from '../protocol/wire.ts';
 import type { RxCollection } from 'rxdb';
 import { type CatalogCollection, type CatalogPull, startCatalogPull } from './catalog-pull.ts';
 import type { RegisterDatabase } from './database.ts';
-import { HqResponseError, type HqHttp } from './http.ts';
+import { HqResponseError, type HqHttp, REFUSED_PAUSE_MS } from './http.ts';
 import type { AckDoc } from './schemas.ts';
 import type { StatusTracker } from './status.ts';
 
@@ -338,6 +338,8 @@ export function startReplication(
       } catch {
         if (abort.signal.aborted) return;
         if (!refused) status.unreachable();
+        // A refused token is not asked about again at once (as the other requests, http.ts).
+        else backoff = REFUSED_PAUSE_MS;
       }
       await new Promise((r) => setTimeout(r, backoff));
       backoff = Math.min(backoff * 2, 5000);

@@ -1,0 +1,77 @@
+import { type Server, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HqHttp, HqResponseError } from './http.ts';
+
+// HqHttp against a real HTTP server on loopback that answers as HQ would, counting what reaches it.
+
+describe('HqHttp after HQ refused the register token', () => {
+  let server: Server;
+  let url = '';
+  let hits = 0;
+  let answer: { status: number; body: unknown } = { status: 200, body: [] };
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      hits++;
+      res.writeHead(answer.status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(answer.body));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  const revoked = { status: 401, body: { error: 'token_revoked', message: 'the register token was revoked' } };
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it('answers requests with the refusal for a pause instead of sending them, then asks HQ once again', async () => {
+    const http = new HqHttp(url, 'old-token', {}, 5000, 300);
+    answer = revoked;
+    hits = 0;
+    for (let i = 0; i < 5; i++) {
+      const e = await http.get('/api/replication/stores/pull').catch((err: unknown) => err);
+      expect(e).toBeInstanceOf(HqResponseError);
+      expect((e as HqResponseError).code).toBe('token_revoked');
+    }
+    expect(hits).toBe(1);
+    await sleep(350);
+    await expect(http.get('/x')).rejects.toThrow('revoked');
+    expect(hits).toBe(2);
+
+    // HQ takes the token again: noticed at the end of the pause, and requests flow again.
+    answer = { status: 200, body: [] };
+    await expect(http.get('/x')).rejects.toThrow('revoked');
+    await sleep(350);
+    await expect(http.get('/x')).resolves.toEqual([]);
+    await expect(http.get('/x')).resolves.toEqual([]);
+    expect(hits).toBe(4);
+  });
+
+  it('sends at once with a new token, and a request carrying its own token (enrolment) is never held', async () => {
+    const http = new HqHttp(url, 'old-token', {}, 5000, 60_000);
+    answer = { status: 429, body: { error: 'rate_limited', message: 'too many refused requests with this token; try again in 2 s' } };
+    hits = 0;
+    await expect(http.get('/x')).rejects.toThrow('too many');
+    await expect(http.get('/x')).rejects.toThrow('too many');
+    expect(hits).toBe(1);
+    answer = { status: 201, body: { registerToken: 'new' } };
+    await expect(http.post('/api/registers', {}, 'enrolment-token')).resolves.toEqual({ registerToken: 'new' });
+    expect(hits).toBe(2);
+    http.setToken('new-token');
+    answer = { status: 200, body: [] };
+    await expect(http.get('/x')).resolves.toEqual([]);
+    expect(hits).toBe(3);
+  });
+
+  it('holds nothing back for other errors: HQ failing, or a record refused', async () => {
+    const http = new HqHttp(url, 'token', {}, 5000, 60_000);
+    hits = 0;
+    answer = { status: 500, body: { error: 'internal', message: 'HQ failed' } };
+    await expect(http.get('/x')).rejects.toThrow('HQ failed');
+    await expect(http.get('/x')).rejects.toThrow('HQ failed');
+    answer = { status: 400, body: { error: 'invalid', message: 'totalCents does not add up', field: 'totalCents' } };
+    await expect(http.post('/x', [])).rejects.toThrow('totalCents');
+    await expect(http.post('/x', [])).rejects.toThrow('totalCents');
+    expect(hits).toBe(4);
+  });
+});
