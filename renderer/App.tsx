@@ -199,11 +199,13 @@ export function App() {
   } else {
     screen = <Sell />;
   }
-  const working = Boolean(client && status?.firstSync.done && !error && operator && !locked && shift);
+  // Open, synced and signed in: the screens below the sign-in.
+  const signedIn = Boolean(client && status?.firstSync.done && !error && operator && !locked);
+  const working = signedIn && Boolean(shift);
   const onSaleScreen = working && !receipt && nav.name === 'sale';
   // A manager closes the day from the sale screen, or from the open-shift screen once the last
   // shift is closed (its Z report shown and left).
-  const onOpenShiftScreen = working === false && Boolean(operator) && !locked && shift === null && nav.name !== 'zReport' && nav.name !== 'endOfDay';
+  const onOpenShiftScreen = signedIn && shift === null && nav.name !== 'zReport' && nav.name !== 'endOfDay';
   const canCloseDay = (onSaleScreen || onOpenShiftScreen) && operator?.role === 'manager';
 
   return (
