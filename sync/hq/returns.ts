@@ -1,12 +1,10 @@
 import { webcrypto } from 'node:crypto';
-import { canonicalJson } from '../../src/canonical.ts';
 import { formatCents } from '../../src/money.ts';
 import { formatDocumentNumber, parseDocumentNumber } from '../../src/numbering.ts';
 import { type OrderState, normalizeOrderNumber } from '../../src/order.ts';
 import { type OriginalLine, originalLine, returnExcess } from '../../src/returns.ts';
 import { type ReturnDoc, type SaleDoc, isStorableText } from '../protocol/index.ts';
 import { HqError } from './errors.ts';
-import { sha256Hex } from './hash.ts';
 
 /**
  * Returns at HQ: the pieces that need no database. HQ stores every return a register pushes
@@ -41,11 +39,6 @@ export function originOf(doc: Pick<ReturnDoc, 'origin'>): OriginRef | null {
 /** The store the goods were bought at (null without a receipt). */
 export function originStoreOf(doc: Pick<ReturnDoc, 'origin'>): string | null {
   return doc.origin.kind === 'none' ? null : doc.origin.storeId;
-}
-
-/** A return's body hash: SHA-256 of its canonical JSON ("the same return again" vs "another body"). */
-export function returnHash(doc: ReturnDoc): { bodyHash: string } {
-  return { bodyHash: sha256Hex(canonicalJson(doc)) };
 }
 
 /** The register that issued a receipt, from its number ("1001-02-000042" → "1001-02"): the lock key of its sales and their returns. */

@@ -1,4 +1,3 @@
-import { canonicalJson } from '../../src/canonical.ts';
 import { formatCents } from '../../src/money.ts';
 import type { OrderEvent } from '../../src/order.ts';
 import type { CompletedReturn } from '../../src/returns.ts';
@@ -8,7 +7,6 @@ import type { HoldingsOrderException } from '../protocol/holdings.ts';
 import type { ShiftEventDoc } from '../protocol/index.ts';
 import type { ZReportEntry } from '../protocol/z-reports.ts';
 import type { OrderExceptionsEntry } from './orders.ts';
-import { sha256Hex } from './hash.ts';
 
 /**
  * Shifts at HQ: the pieces that need no database. HQ stores every shift event a register pushes
@@ -16,11 +14,6 @@ import { sha256Hex } from './hash.ts';
  * lists a store's Z reports with its own check of each against the records it holds. store.ts
  * does the SQL.
  */
-
-/** A shift event's body hash: SHA-256 of its canonical JSON ("the same event again" vs "another body"). */
-export function shiftEventHash(doc: ShiftEventDoc): { bodyHash: string } {
-  return { bodyHash: sha256Hex(canonicalJson(doc)) };
-}
 
 /** jsonb arrives parsed from both backends; a text value (a cast somewhere) is parsed here. */
 export function jsonBody<T>(v: unknown): T {

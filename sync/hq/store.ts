@@ -16,7 +16,6 @@ import type {
 } from '../protocol/index.ts';
 import { type HoldingsResponse, MAX_HOLDINGS_ALERTS, MAX_HOLDINGS_EXCEPTION_ORDERS } from '../protocol/holdings.ts';
 import type { ZReportEntry } from '../protocol/z-reports.ts';
-import { canonicalJson } from '../../src/canonical.ts';
 import { verifyChain } from '../../src/chain.ts';
 import { type OrderSettings, type OrderState, foldOrder } from '../../src/order.ts';
 import { saleChainPayload } from '../protocol/sale-payload.ts';
@@ -44,14 +43,13 @@ import {
   receiptRegister,
   registerKeysOf,
   returnDocFromRow,
-  returnHash,
   reviewAlert,
   saleLines,
   withUnknownLines,
 } from './returns.ts';
-import { ALERT_AMOUNT_SQL, type HeldRecords, cashDifferenceAlert, holdingsExceptions, jsonBody, shiftEventHash, zReportEntry } from './shifts.ts';
+import { ALERT_AMOUNT_SQL, type HeldRecords, cashDifferenceAlert, holdingsExceptions, jsonBody, zReportEntry } from './shifts.ts';
 import { type Queryable, type Sql, type SqlParam, toPgArray } from './sql.ts';
-import { sha256Hex } from './hash.ts';
+import { canonicalBodyHash, sha256Hex } from './hash.ts';
 
 export { toPgArray } from './sql.ts';
 
@@ -231,11 +229,6 @@ function digestSale(d: SaleDoc): SaleDigest {
 /** The body hash HQ stores with a sale (see SaleDigest). */
 export function bodyHash(doc: SaleDoc): string {
   return digestSale(doc).bodyHash;
-}
-
-/** An order event's body hash: SHA-256 of its canonical JSON ("the same event again" vs "another body"). */
-function orderEventHash(doc: OrderEventDoc): { bodyHash: string } {
-  return { bodyHash: sha256Hex(canonicalJson(doc)) };
 }
 
 /** Records a register makes once and never changes: sales, order events, returns, shift events. */
@@ -735,7 +728,7 @@ export class HqStore {
    */
   async pushOrderEvents(who: RegisterPrincipal, docs: readonly OrderEventDoc[]): Promise<OrderEventDoc[]> {
     if (docs.length === 0) return [];
-    const batch = prepareBatch(docs, orderEventHash);
+    const batch = prepareBatch(docs, canonicalBodyHash);
     return this.sql.transaction((tx) =>
       storeImmutable(tx, who, ORDER_EVENTS_TABLE, batch, async (fresh) => {
         const orderNos = [...new Set(fresh.map((e) => e.orderNo))].sort();
@@ -757,7 +750,7 @@ export class HqStore {
    */
   async pushReturns(who: RegisterPrincipal, docs: readonly ReturnDoc[]): Promise<ReturnDoc[]> {
     if (docs.length === 0) return [];
-    const batch = prepareBatch(docs, returnHash);
+    const batch = prepareBatch(docs, canonicalBodyHash);
     return this.sql.transaction((tx) =>
       storeImmutable(tx, who, RETURNS_TABLE, batch, async (fresh) => {
         await bookReturnedStock(tx, who, fresh);
@@ -784,7 +777,7 @@ export class HqStore {
    */
   async pushShiftEvents(who: RegisterPrincipal, docs: readonly ShiftEventDoc[]): Promise<ShiftEventDoc[]> {
     if (docs.length === 0) return [];
-    const batch = prepareBatch(docs, shiftEventHash);
+    const batch = prepareBatch(docs, canonicalBodyHash);
     return this.sql.transaction((tx) =>
       storeImmutable(tx, who, SHIFT_EVENTS_TABLE, batch, async (fresh) => {
         const alerts = fresh.flatMap((d) => {
@@ -1023,7 +1016,7 @@ export class HqStore {
       const doc: OrderEventDoc = { ...event, _deleted: false };
       await tx.query(
         'INSERT INTO order_events (id, order_no, store_id, register_id, seq, body, body_hash) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-        [doc.id, doc.orderNo, HQ_STORE, HQ_STORE, doc.seq, JSON.stringify(doc), orderEventHash(doc).bodyHash],
+        [doc.id, doc.orderNo, HQ_STORE, HQ_STORE, doc.seq, JSON.stringify(doc), canonicalBodyHash(doc).bodyHash],
       );
       const [written] = await writeOrders(tx, [...(await foldStored(tx, [orderNo])).values()]);
       if (!written) throw new Error(`order ${orderNo} was not written after its shipment`);
