@@ -197,20 +197,23 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const FROM_ADDRESS = 'failed token attempts from this address';
   const WITH_TOKEN = 'refused requests with this token';
 
-  const requireRegister = async (req: FastifyRequest): Promise<RegisterPrincipal> => {
+  /** The register a request comes from, and the hash of its token (the event stream keeps it). */
+  const authenticateRegister = async (req: FastifyRequest): Promise<{ principal: RegisterPrincipal; tokenHash: string }> => {
     refuseIfLockedOut(req.ip, FROM_ADDRESS);
     const token = bearer(req);
     if (!token) throw new HqError(401, 'unauthorized', 'a register token is required (Authorization: Bearer …)');
-    const tokenKey = `token:${hashToken(token)}`;
+    const tokenHash = hashToken(token);
+    const tokenKey = `token:${tokenHash}`;
     refuseIfLockedOut(tokenKey, WITH_TOKEN);
-    const check = await store.checkToken(token);
-    if (check.principal) return check.principal;
+    const check = await store.checkTokenHash(tokenHash);
+    if (check.principal) return { principal: check.principal, tokenHash };
     if (check.reason === 'revoked' || check.reason === 'expired') failedAuth(tokenKey, WITH_TOKEN);
     else failedAuth(req.ip, FROM_ADDRESS);
     if (check.reason === 'expired') throw new HqError(401, 'token_expired', 'the register token has expired; enrol the register again');
     if (check.reason === 'revoked') throw new HqError(401, 'token_revoked', 'the register token was revoked (re-enrolled or retired); enrol the register again');
     throw new HqError(401, 'unauthorized', 'the register token is unknown; enrol the register');
   };
+  const requireRegister = async (req: FastifyRequest): Promise<RegisterPrincipal> => (await authenticateRegister(req)).principal;
   const isAdmin = (req: FastifyRequest): boolean => bearer(req) === opts.adminToken;
   const requireAdmin = (req: FastifyRequest, what: string): void => {
     refuseIfLockedOut(req.ip, FROM_ADDRESS);
@@ -446,8 +449,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   heartbeat.unref();
 
   app.get('/api/replication/stream', async (req, reply) => {
-    await requireRegister(req);
-    const token = bearer(req) ?? '';
+    const { tokenHash } = await authenticateRegister(req);
     reply.hijack();
     reply.raw.writeHead(200, {
       'content-type': 'text/event-stream',
@@ -456,7 +458,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       'access-control-allow-origin': '*',
     });
     reply.raw.write('event: hello\ndata: {}\n\n');
-    streams.set(reply, hashToken(token));
+    streams.set(reply, tokenHash);
     req.raw.on('close', () => streams.delete(reply));
   });
 

@@ -1150,7 +1150,11 @@ export class HqStore {
   }
 
   async checkToken(token: string): Promise<TokenCheck> {
-    const hash = hashToken(token);
+    return this.checkTokenHash(hashToken(token));
+  }
+
+  /** checkToken for a token hashed already (HQ's request check keys its rate limit by the hash too). */
+  async checkTokenHash(hash: string): Promise<TokenCheck> {
     const [row] = await this.sql.query<{ store_id: string; register_id: string; revoked: boolean; expired: boolean; expires_at: Date | string; first_use: boolean }>(
       `SELECT store_id, register_id, (revoked_at <= now()) IS TRUE AS revoked, expires_at <= now() AS expired, expires_at,
               first_used_at IS NULL AS first_use
