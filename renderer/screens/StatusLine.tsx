@@ -7,6 +7,11 @@ import type { SyncStatus } from '../../sync/client/api.ts';
 /** HQ's codes for "HQ does not know this request": register and HQ run different versions. */
 const UNKNOWN_REQUEST = new Set(['not_found', 'unknown_collection', 'unknown_kind']);
 
+/** What the register says when HQ refuses its token itself (`code` one of hqRefusesRegister's); null for any other error. */
+export function tokenRefusal(code: string | null, words: Words): string | null {
+  return code !== null && Object.hasOwn(words.hqRefusesRegister, code) ? words.hqRefusesRegister[code as keyof Words['hqRefusesRegister']] : null;
+}
+
 /**
  * What the status line says of HQ's last error, in the register's words: HQ refusing this
  * register's token or failing (nothing syncs: `stalled`), a request HQ does not know, a record
@@ -16,7 +21,8 @@ const UNKNOWN_REQUEST = new Set(['not_found', 'unknown_collection', 'unknown_kin
 export function hqErrorLine(status: Pick<SyncStatus, 'lastError' | 'lastErrorCode' | 'lastErrorRecord'>, words: Words): { text: string | null; stalled: boolean } {
   const code = status.lastErrorCode;
   if (status.lastError === null) return { text: null, stalled: false };
-  if (code !== null && Object.hasOwn(words.hqRefusesRegister, code)) return { text: words.hqRefusesRegister[code as keyof Words['hqRefusesRegister']], stalled: true };
+  const refusal = tokenRefusal(code, words);
+  if (refusal !== null) return { text: refusal, stalled: true };
   if (code === 'internal' || (code !== null && /^http_5\d\d$/.test(code))) return { text: words.hqFailing, stalled: true };
   if (code !== null && UNKNOWN_REQUEST.has(code)) return { text: words.hqUnknownRequest, stalled: false };
   const record = status.lastErrorRecord;

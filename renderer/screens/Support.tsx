@@ -8,6 +8,7 @@ import { count, dateTime } from '../format.ts';
 import { locale, t } from '../i18n.ts';
 import { useShortcuts } from '../keys.ts';
 import { useNav, useSession } from '../state.ts';
+import { tokenRefusal } from './StatusLine.tsx';
 
 const host = getHost();
 
@@ -215,7 +216,7 @@ export function Support({ onReenrolled }: { onReenrolled(enrolled: Enrolled): Pr
             </tbody>
           </table>
 
-          <Reenrol diag={diag} refusedNow={s?.lastErrorCode != null && Object.hasOwn(t.hqRefusesRegister, s.lastErrorCode)} onReenrolled={onReenrolled} />
+          <Reenrol diag={diag} refusedNow={tokenRefusal(s?.lastErrorCode ?? null, t) !== null} onReenrolled={onReenrolled} />
 
           <h2 id="support-printer">{t.receiptPrinter}</h2>
           <PrinterChoice labelledBy="support-printer" />

@@ -38,6 +38,16 @@ const TOKEN_REFUSALS = new Set(['token_revoked', 'token_expired', 'unauthorized'
  */
 export const REFUSED_PAUSE_MS = 15_000;
 
+/** HQ's error answer (`{ error, message, field? }`), or what stands in for it when a gateway answered instead. */
+export function hqResponseError(status: number, json: unknown): HqResponseError {
+  const b = json as Partial<ErrorBody> | null;
+  return new HqResponseError(status, {
+    error: typeof b?.error === 'string' ? b.error : `http_${status}`,
+    message: typeof b?.message === 'string' ? b.message : `HQ answered ${status}`,
+    ...(typeof b?.field === 'string' ? { field: b.field } : {}),
+  });
+}
+
 /** The register's only way to talk to HQ. Reports reachability to whoever tracks it. */
 export class HqHttp {
   private refusal: { error: HqResponseError; until: number } | null = null;
@@ -95,12 +105,7 @@ export class HqHttp {
       json = null;
     }
     if (!res.ok) {
-      const b = json as Partial<ErrorBody> | null;
-      const error = new HqResponseError(res.status, {
-        error: typeof b?.error === 'string' ? b.error : `http_${res.status}`,
-        message: typeof b?.message === 'string' ? b.message : `HQ answered ${res.status}`,
-        ...(typeof b?.field === 'string' ? { field: b.field } : {}),
-      });
+      const error = hqResponseError(res.status, json);
       if (!token && (res.status === 401 || res.status === 429) && TOKEN_REFUSALS.has(error.code)) this.refusal = { error, until: Date.now() + this.refusedPauseMs };
       throw error;
     }

@@ -6,7 +6,7 @@ import type { Checkpoint, ErrorBody, PullResponse } from '../protocol/wire.ts';
 import type { RxCollection } from 'rxdb';
 import { type CatalogCollection, type CatalogPull, startCatalogPull } from './catalog-pull.ts';
 import type { RegisterDatabase } from './database.ts';
-import { HqResponseError, type HqHttp, REFUSED_PAUSE_MS } from './http.ts';
+import { HqResponseError, type HqHttp, REFUSED_PAUSE_MS, hqResponseError } from './http.ts';
 import type { AckDoc } from './schemas.ts';
 import type { StatusTracker } from './status.ts';
 
@@ -294,9 +294,9 @@ export function startReplication(
         if (!res.ok) {
           // HQ ends the stream of a token it withdrew: the reconnect's refusal is the first
           // thing an idle register hears of it, so it goes on the status line like any other.
-          const body = (await res.json().catch(() => null)) as { error?: unknown; message?: unknown } | null;
+          const refusal = hqResponseError(res.status, await res.json().catch(() => null));
           status.reachable(new Date(), false);
-          report('stream', typeof body?.message === 'string' ? body.message : `HQ answered ${res.status}`, typeof body?.error === 'string' ? body.error : `http_${res.status}`);
+          report('stream', refusal.message, refusal.code);
         }
         if (!res.ok || !res.body) throw new Error(`stream answered ${res.status}`);
         status.reachable();
