@@ -138,6 +138,26 @@ async function lanes(count: number, next: () => Promise<boolean>): Promise<void>
   );
 }
 
+/**
+ * Sends every register's batches as registers push them: `concurrency` pushes in flight, each
+ * register one batch at a time and in order, the registers taking turns. `push(r, i)` sends
+ * register r's batch i.
+ */
+async function inRegisterOrder(registers: readonly Register[], concurrency: number, push: (r: Register, batch: number) => Promise<void>): Promise<void> {
+  const next = registers.map(() => 0);
+  const ready = registers.map((r) => r.index);
+  let head = 0;
+  await lanes(concurrency, async () => {
+    if (head >= ready.length) return false;
+    const r = registers[ready[head++] ?? 0] as Register;
+    const batch = next[r.index] ?? 0;
+    next[r.index] = batch + 1;
+    await push(r, batch);
+    if (batch + 1 < r.bodies.length) ready.push(r.index);
+    return true;
+  });
+}
+
 // ---- /proc: memory and CPU of processes -------------------------------------------------
 
 function procStatus(pid: number, field: 'VmRSS' | 'VmHWM'): number {
@@ -390,7 +410,6 @@ interface Register {
   /** Push bodies, serialised up front: `--batch` rows each, in sequence order. */
   bodies: string[];
   batchIds: string[][];
-  nextBatch: number;
 }
 
 /** Register i: store 1001 + i mod 6, register id 01, 02, … (so the demo's 18 come first). */
@@ -532,21 +551,12 @@ async function runFloor(registers: readonly Register[], concurrency: number, pro
         return v.value;
       }),
     );
-    const next = registers.map(() => 0);
-    const ready = registers.map((r) => r.index);
-    let head = 0;
     await monitor.query('CHECKPOINT').catch(() => undefined);
     const cpu = new CpuMeter([], monitor);
     const started = performance.now();
-    await lanes(concurrency, async () => {
-      if (head >= ready.length) return false;
-      const r = registers[ready[head++] ?? 0] as Register;
-      const docs = batches[r.index]?.[next[r.index] ?? 0] ?? [];
-      next[r.index] = (next[r.index] ?? 0) + 1;
-      const conflicts = await store.pushSales({ storeId: r.storeId, registerId: r.registerId }, docs);
+    await inRegisterOrder(registers, concurrency, async (r, batch) => {
+      const conflicts = await store.pushSales({ storeId: r.storeId, registerId: r.registerId }, batches[r.index]?.[batch] ?? []);
       if (conflicts.length) throw new Error(`the floor run got ${conflicts.length} conflicts`);
-      if ((next[r.index] ?? 0) < r.bodies.length) ready.push(r.index);
-      return true;
     });
     const seconds = (performance.now() - started) / 1000;
     const report = await cpu.stop();
@@ -595,7 +605,6 @@ async function main(): Promise<number> {
       sales: [],
       bodies: [],
       batchIds: [],
-      nextBatch: 0,
     }));
     const perStore = Math.ceil(opts.registers / STORES.length);
     if (perStore > DEMO_REGISTERS_PER_STORE) {
@@ -647,8 +656,6 @@ async function main(): Promise<number> {
     const pushesPerHq = hqs.map(() => 0);
     let conflicts = 0;
     let roundRobin = 0;
-    const ready = registers.map((r) => r.index);
-    let readyHead = 0;
     log('push phase…');
     const pushCpu = new CpuMeter(
       hqs.map((h) => h.pid),
@@ -656,10 +663,8 @@ async function main(): Promise<number> {
     );
     const pushStart = performance.now();
     const pushStartUs = Number(process.hrtime.bigint() / 1000n);
-    await lanes(opts.concurrency, async () => {
-      if (readyHead >= ready.length) return false;
-      const r = registers[ready[readyHead++] ?? 0] as Register;
-      const body = r.bodies[r.nextBatch++] as string;
+    await inRegisterOrder(registers, opts.concurrency, async (r, batch) => {
+      const body = r.bodies[batch] as string;
       const hqIndex = roundRobin++ % hqs.length;
       const hq = hqs[hqIndex] as Hq;
       const started = performance.now();
@@ -667,8 +672,6 @@ async function main(): Promise<number> {
       latencies.push(performance.now() - started);
       pushesPerHq[hqIndex] = (pushesPerHq[hqIndex] ?? 0) + 1;
       conflicts += (JSON.parse(res.text) as unknown[]).length;
-      if (r.nextBatch < r.bodies.length) ready.push(r.index);
-      return true;
     });
     const pushSeconds = (performance.now() - pushStart) / 1000;
     const pushWindow: [number, number] = [pushStartUs, Number(process.hrtime.bigint() / 1000n)];
