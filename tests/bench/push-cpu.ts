@@ -11,7 +11,7 @@
 import { performance } from 'node:perf_hooks';
 import type { ChainHead } from '../../src/chain.ts';
 import { itemNumberOf } from '../../resources/demo/generate.ts';
-import { bodyHash, multiInsert } from '../../sync/hq/store.ts';
+import { SALES_TABLE, bodyHash, multiInsert } from '../../sync/hq/store.ts';
 import type { SaleDoc } from '../../sync/protocol/docs.ts';
 import { validatePushRows } from '../../sync/protocol/validate.ts';
 import { makeChain, pushRows } from '../support/sales.ts';
@@ -51,7 +51,6 @@ const docs: SaleDoc[][] = parsed.map((p) => {
   if (!r.ok) throw new Error(`a built sale does not validate: ${JSON.stringify(r.problems[0])}`);
   return r.value;
 });
-const COLUMNS = ['id', 'store_id', 'register_id', 'seq', 'receipt_no', 'total_cents', 'body', 'body_hash', 'prev_seq', 'hash'];
 
 /** µs per sale of `fn(push index)` over `rounds` passes, after 3 warm-up passes. */
 function measure(fn: (i: number) => unknown): number {
@@ -71,7 +70,7 @@ const stages: [string, number][] = [
   // The INSERT's parameters (the body's JSON text included) and its text, cached by shape.
   [
     'statement',
-    measure((i) => multiInsert('sales', COLUMNS, (docs[i] ?? []).map((d) => [d.id, d.storeId, d.registerId, d.seq, d.receiptNo, d.totalCents, JSON.stringify(d), '', d.prevSeq, d.hash]), 'ON CONFLICT (id) DO NOTHING RETURNING id')[1].length),
+    measure((i) => multiInsert(SALES_TABLE.table, SALES_TABLE.columns, (docs[i] ?? []).map((d) => SALES_TABLE.values(d, '')), 'ON CONFLICT (id) DO NOTHING RETURNING id')[1].length),
   ],
 ];
 const total = baseline + stages.reduce((a, [, us]) => a + us, 0);
