@@ -219,45 +219,48 @@ export function App() {
             {operator.name} ({operator.operatorId})
           </span>
         )}
-        {onSaleScreen && (
-          <button type="button" className="topbar-btn" onClick={() => go({ name: 'shift' })}>
-            {t.shiftBtn} <kbd>F3</kbd>
-          </button>
+        {(onSaleScreen || canCloseDay) && (
+          <nav className="topbar-nav">
+            {onSaleScreen && (
+              <button type="button" className="topbar-btn" onClick={() => go({ name: 'shift' })}>
+                {t.shiftBtn} <kbd>F3</kbd>
+              </button>
+            )}
+            {onSaleScreen && (
+              <button type="button" className="topbar-btn" onClick={() => go({ name: 'orders' })}>
+                {t.orders} <kbd>F6</kbd>
+              </button>
+            )}
+            {onSaleScreen && (
+              <button type="button" className="topbar-btn" onClick={() => go({ name: 'returns' })}>
+                {t.returnBtn} <kbd>F10</kbd>
+              </button>
+            )}
+            {onSaleScreen && (
+              <button type="button" className="topbar-btn" onClick={() => go({ name: 'support' })}>
+                {t.support}
+              </button>
+            )}
+            {canCloseDay && (
+              <button type="button" className="topbar-btn" onClick={() => go({ name: 'endOfDay' })}>
+                {t.endOfDay}
+              </button>
+            )}
+            {onSaleScreen && (
+              <button type="button" className="topbar-btn" onClick={lock}>
+                {t.lock} <kbd>F4</kbd>
+              </button>
+            )}
+            {onSaleScreen && (
+              <button type="button" className="topbar-btn" onClick={signOut}>
+                {t.signOut}
+              </button>
+            )}
+          </nav>
         )}
-        {onSaleScreen && (
-          <button type="button" className="topbar-btn" onClick={() => go({ name: 'orders' })}>
-            {t.orders} <kbd>F6</kbd>
-          </button>
-        )}
-        {onSaleScreen && (
-          <button type="button" className="topbar-btn next" onClick={() => go({ name: 'returns' })}>
-            {t.returnBtn} <kbd>F10</kbd>
-          </button>
-        )}
-        {onSaleScreen && (
-          <button type="button" className="topbar-btn next" onClick={() => go({ name: 'support' })}>
-            {t.support}
-          </button>
-        )}
-        {canCloseDay && (
-          <button type="button" className="topbar-btn next" onClick={() => go({ name: 'endOfDay' })}>
-            {t.endOfDay}
-          </button>
-        )}
-        {onSaleScreen && (
-          <button type="button" className="topbar-btn next" onClick={lock}>
-            {t.lock} <kbd>F4</kbd>
-          </button>
-        )}
-        {onSaleScreen && (
-          <button type="button" className="topbar-btn next" onClick={signOut}>
-            {t.signOut}
-          </button>
-        )}
-
       </header>
       {screen}
-      <div className="no-print">
+      <div className="no-print status-dock">
         <StatusLine />
       </div>
     </div>

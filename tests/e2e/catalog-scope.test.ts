@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import type { SalesListResponse } from '../../sync/protocol/wire.ts';
-import { enrolRegister, launchChromium } from '../support/browser.ts';
+import { DEMO_MANAGER, enrolRegister, launchChromium } from '../support/browser.ts';
 import { productInAssortment, productOutsideAssortment } from '../support/demo-product.ts';
 import { type HqProcess, createHqProcess, waitFor } from '../support/hq-process.ts';
 
@@ -237,5 +237,27 @@ describe('selling beyond the assortment', () => {
       // always enough on this 2-core VM on a slow day (once in five full runs).
     }, { timeout: 90_000 }).toBe(true);
     expect(await hit.innerText()).toContain('47 on hand');
+  });
+  it('keeps every top-bar button and the status line on a 1024×768 register screen, however long the results', async () => {
+    // A manager has the most buttons (End of day too); a common search fills the list beyond the screen.
+    const page = await browser.newPage({ viewport: { width: 1024, height: 768 } });
+    const search = await enrolRegister(page, hq, { storeId: '1005', operator: DEMO_MANAGER });
+    await search.fill('koffie');
+    await expect.poll(() => page.locator('.results li').count(), { timeout: 10_000 }).toBeGreaterThan(8);
+    expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBeGreaterThan(768);
+
+    const onScreen = async (what: string, box: { x: number; y: number; width: number; height: number } | null): Promise<void> => {
+      expect(box, what).not.toBeNull();
+      if (!box) return;
+      expect({ what, left: box.x >= 0, right: box.x + box.width <= 1024, top: box.y >= 0, bottom: box.y + box.height <= 768 }).toEqual({ what, left: true, right: true, top: true, bottom: true });
+    };
+    const buttons = page.locator('header.topbar button');
+    const names = await buttons.allInnerTexts();
+    expect(names.map((n) => n.replace(/\s*F\d+$/, '').trim())).toEqual(['Shift', 'Orders', 'Return', 'Support', 'End of day', 'Lock', 'Sign out']);
+    for (let i = 0; i < names.length; i++) await onScreen(names[i] ?? '', await buttons.nth(i).boundingBox());
+    await onScreen('status line', await page.getByRole('status').boundingBox());
+    // Scrolled to the end of the page, the status line is still there, and still whole.
+    await page.mouse.wheel(0, 2000);
+    await onScreen('status line after scrolling', await page.getByRole('status').boundingBox());
   });
 });
