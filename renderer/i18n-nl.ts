@@ -17,6 +17,7 @@ export const nl: Words = {
     'Kies welk filiaal en welke kassa deze computer is, en plak de koppelcode die je van IT hebt gekregen (het hoofdkantoor toont die bij het starten).',
   hqAddress: 'Adres hoofdkantoor',
   loadStores: 'Filialen laden',
+  cannotLoadStores: (url: string, message: string) => `De filialen konden niet worden geladen van ${url}: ${message}`,
   store: 'Filiaal',
   register: 'Kassa',
   enrolmentToken: 'Koppelcode',
@@ -83,6 +84,7 @@ export const nl: Words = {
   printReceipt: 'Bon afdrukken',
   newSale: 'Nieuwe verkoop',
   cash: 'Contant',
+  cashTendered: (received: string) => `Contant (ontvangen ${received})`,
   card: 'Pin',
   change: 'Wisselgeld',
   rounding: 'Afronding contant',
@@ -181,6 +183,7 @@ export const nl: Words = {
   wrongPin: 'Onjuiste manager-ID of pincode, of geen manager.',
   overrideApproved: (name: string, id: string) => `Lagere aanbetaling goedgekeurd door ${name} (${id})`,
   removeApproval: 'Goedkeuring intrekken',
+  removeCol: 'Verwijderen',
   // confirmation and pick-up receipt
   orderNumber: 'Ordernummer',
   orderConfirmation: 'Orderbevestiging',
@@ -275,6 +278,7 @@ export const nl: Words = {
   owedToCustomer: (amount: string) => `de klant krijgt nog ${amount} terug`,
   short: (amount: string) => `tekort ${amount}`,
   linesWord: (nos: number[]) => `${nos.length === 1 ? 'regel' : 'regels'} ${nos.join(', ')}`,
+  lineCount: (n: number) => `${n} ${n === 1 ? 'regel' : 'regels'}`,
   // ---- receipt code (QR) ------------------------------------------------------------------------
   receiptCodeCaption: 'Scan deze code om te retourneren in elk van onze filialen',
   receiptCodeAlt: 'QR-code voor retouren',

@@ -12,6 +12,7 @@ const en = {
   setupIntro: 'Choose the store and register this machine is, and paste the enrolment token IT gave you (HQ prints it when it starts).',
   hqAddress: 'HQ address',
   loadStores: 'Load stores',
+  cannotLoadStores: (url: string, message: string) => `Cannot load stores from ${url}: ${message}`,
   store: 'Store',
   register: 'Register',
   enrolmentToken: 'Enrolment token',
@@ -78,6 +79,7 @@ const en = {
   printReceipt: 'Print receipt',
   newSale: 'New sale',
   cash: 'Cash',
+  cashTendered: (received: string) => `Cash (received ${received})`,
   card: 'Card',
   change: 'Change',
   rounding: 'Cash rounding',
@@ -181,6 +183,7 @@ const en = {
   wrongPin: 'Wrong manager id or PIN, or not a manager.',
   overrideApproved: (name: string, id: string) => `Deposit override approved by ${name} (${id})`,
   removeApproval: 'Remove approval',
+  removeCol: 'Remove',
   // confirmation and pick-up receipt
   orderNumber: 'Order number',
   orderConfirmation: 'Order confirmation',
@@ -273,6 +276,7 @@ const en = {
   owedToCustomer: (amount: string) => `owed to the customer ${amount}`,
   short: (amount: string) => `short ${amount}`,
   linesWord: (nos: number[]) => `${nos.length === 1 ? 'line' : 'lines'} ${nos.join(', ')}`,
+  lineCount: (n: number) => `${n} ${n === 1 ? 'line' : 'lines'}`,
   // ---- receipt code (QR) ------------------------------------------------------------------------
   receiptCodeCaption: 'Scan for returns at any store',
   receiptCodeAlt: 'QR code for returns',

@@ -30,7 +30,7 @@ export function Enrol({ preset, onEnrolled }: Props) {
       setStoreId((cur) => cur || list[0]?.id || '');
     } catch (e) {
       setStores([]);
-      setError(`Cannot load stores from ${url}: ${(e as Error).message}`);
+      setError(t.cannotLoadStores(url, (e as Error).message));
     }
   }, []);
 

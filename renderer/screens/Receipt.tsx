@@ -1,4 +1,5 @@
 import type { CompletedSale } from '../../src/sale.ts';
+import { PaymentRows } from '../components/PaymentRows.tsx';
 import { PrintedDocument } from '../components/PrintedDocument.tsx';
 import { ReceiptCode } from '../components/ReceiptCode.tsx';
 import { VatTable } from '../components/VatTable.tsx';
@@ -40,24 +41,7 @@ export function Receipt({ sale, storeName }: { sale: CompletedSale; storeName: s
             <th scope="row">{t.total}</th>
             <td className="num">{euro(sale.totalCents)}</td>
           </tr>
-          {sale.roundingCents !== 0 && (
-            <tr>
-              <th scope="row">{t.rounding}</th>
-              <td className="num">{euro(sale.roundingCents)}</td>
-            </tr>
-          )}
-          {sale.tenders.map((tender, i) => (
-            <tr key={i}>
-              <th scope="row">{tender.kind === 'cash' ? `${t.cash} (received ${euro(tender.tenderedCents)})` : t.card}</th>
-              <td className="num">{euro(tender.amountCents)}</td>
-            </tr>
-          ))}
-          {sale.changeCents > 0 && (
-            <tr>
-              <th scope="row">{t.change}</th>
-              <td className="num">{euro(sale.changeCents)}</td>
-            </tr>
-          )}
+          <PaymentRows payment={sale} />
         </tfoot>
       </table>
       <VatTable vat={sale.vat} />

@@ -213,7 +213,7 @@ export function Sell() {
                 <th scope="col">{t.price}</th>
                 <th scope="col">{t.amount}</th>
                 <th scope="col">
-                  <span className="sr-only">Remove</span>
+                  <span className="sr-only">{t.removeCol}</span>
                 </th>
               </tr>
             </thead>

@@ -6,7 +6,8 @@ import { euro } from '../../format.ts';
 import { t } from '../../i18n.ts';
 import { useShortcuts } from '../../keys.ts';
 import { useNav, useSale, useSession } from '../../state.ts';
-import { CustomerBlock, PaymentRows } from './parts.tsx';
+import { PaymentRows } from '../../components/PaymentRows.tsx';
+import { CustomerBlock } from './parts.tsx';
 import { fulfilmentText, usePlaces } from './places.ts';
 
 /** The order just made, printable on 80 mm: number, customer, what happens to each line, money. */

@@ -28,7 +28,7 @@ function lineStatus(l: LineState, places: Places): string {
 function eventDetails(e: OrderEvent): string {
   switch (e.type) {
     case 'created':
-      return `${e.lines.length} ${e.lines.length === 1 ? 'line' : 'lines'}; ${t.paid.toLowerCase()} ${euro(e.payment?.dueCents ?? 0)}${e.override ? `; ${t.overrideNote(e.override.managerId, e.override.reason)}` : ''}`;
+      return `${t.lineCount(e.lines.length)}; ${t.paid.toLowerCase()} ${euro(e.payment?.dueCents ?? 0)}${e.override ? `; ${t.overrideNote(e.override.managerId, e.override.reason)}` : ''}`;
     case 'deposit':
       return `${euro(e.payment.dueCents)} (${t.linesWord(e.allocations.map((a) => a.lineNo))})`;
     case 'pickedUp':
@@ -36,7 +36,7 @@ function eventDetails(e: OrderEvent): string {
     case 'shipped':
       return t.linesWord(e.lines.map((l) => l.lineNo));
     case 'cancelled':
-      return `${t.linesWord(e.lines.map((l) => l.lineNo))}; ${t.refund.toLowerCase()} ${euro(e.refund?.amountCents ?? 0)}${e.refund ? ` (${e.refund.method})` : ''}; ${t.reason.toLowerCase()}: ${e.reason}`;
+      return `${t.linesWord(e.lines.map((l) => l.lineNo))}; ${t.refund.toLowerCase()} ${euro(e.refund?.amountCents ?? 0)}${e.refund ? ` (${(e.refund.method === 'cash' ? t.cash : t.card).toLowerCase()})` : ''}; ${t.reason.toLowerCase()}: ${e.reason}`;
   }
 }
 

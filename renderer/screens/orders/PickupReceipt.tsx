@@ -5,7 +5,7 @@ import { euro } from '../../format.ts';
 import { t } from '../../i18n.ts';
 import { useShortcuts } from '../../keys.ts';
 import { useNav } from '../../state.ts';
-import { PaymentRows } from './parts.tsx';
+import { PaymentRows } from '../../components/PaymentRows.tsx';
 
 /** The receipt of a pick-up, printable on 80 mm: the lines handed out, what was paid before and now. */
 export function PickupReceipt({ view, eventId, storeName }: { view: OrderView; eventId: string; storeName: string }) {

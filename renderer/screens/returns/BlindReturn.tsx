@@ -222,7 +222,7 @@ export function BlindReturn() {
                     {t.amount}
                   </th>
                   <th scope="col">
-                    <span className="sr-only">Remove</span>
+                    <span className="sr-only">{t.removeCol}</span>
                   </th>
                 </tr>
               </thead>
