@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { TenderInput } from '../../src/sale.ts';
 import { TenderForm } from '../components/TenderForm.tsx';
+import { errorText } from '../errors.ts';
 import { t } from '../i18n.ts';
 import { operatorId, useSale, useSession } from '../state.ts';
 
@@ -26,7 +27,7 @@ export function Payment({ kind, totalCents }: { kind: 'cash' | 'card'; totalCent
     try {
       completed(await client.completeSale(cart, tenders, operatorId()));
     } catch (e) {
-      setError((e as Error).message);
+      setError(errorText(e));
       setBusy(false);
     }
   };

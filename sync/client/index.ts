@@ -9,6 +9,7 @@ export { openRegister, type OpenOptions } from './register.ts';
 export { HqResponseError, HqUnreachableError } from './http.ts';
 export { PIN_ATTEMPTS, PIN_LOCKOUT_MS, SignInError } from './shifts.ts';
 export { DayNotDoneError } from './end-of-day.ts';
+export { RegisterError, type RegisterErrorCode } from './errors.ts';
 
 export const enrolmentApi: EnrolmentApi = {
   async listStores(hqUrl: string): Promise<StoreDoc[]> {

@@ -257,6 +257,8 @@ describe('orders on the register (no HQ)', () => {
   it('says so when an order is not here and HQ cannot be reached', async () => {
     const c = await register(new IDBFactory(), '1003', '01');
     await expect(c.order('ORD-1001-01-000009')).rejects.toThrow(/not on this register and HQ cannot be reached/);
+    // With a code and the order's number, which the screens say in the register's language.
+    await expect(c.order('ORD-1001-01-000009')).rejects.toMatchObject({ code: 'order_unreachable', subject: 'ORD-1001-01-000009' });
     await expect(c.cancelOrder('ORD-1001-01-000009', [1], 'cash', 'x', '100')).rejects.toThrow(/HQ cannot be reached/);
     expect(c.getStatus().pending).toBe(0);
   });

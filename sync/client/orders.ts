@@ -18,6 +18,7 @@ import type { OrderDoc } from '../protocol/docs.ts';
 import { verifyPin } from '../protocol/pin.ts';
 import type { Approval, NewOrder, OrderSource, OrderSummary, OrderView, RegisterClient } from './api.ts';
 import { type RegisterDatabase, readAll } from './database.ts';
+import { RegisterError } from './errors.ts';
 import { HqResponseError, HqUnreachableError, type HqHttp } from './http.ts';
 
 /**
@@ -184,7 +185,7 @@ export function createOrderMethods(deps: OrderDeps): OrderMethods {
       // HQ cannot tell us now: what this register knows (a copy fetched before, its own events) is the answer.
       if (local) return local;
       if (e instanceof HqUnreachableError) {
-        throw new Error(`Order ${orderNo} is not on this register and HQ cannot be reached; try again when the register is online.`);
+        throw new RegisterError('order_unreachable', orderNo, `Order ${orderNo} is not on this register and HQ cannot be reached; try again when the register is online.`);
       }
       throw e;
     }
@@ -216,12 +217,12 @@ export function createOrderMethods(deps: OrderDeps): OrderMethods {
   /** An action on an existing order: find it (HQ too, when never replicated here), then fold afresh in the queue and write. */
   const act = async (orderNoInput: string, build: (state: OrderState, settings: OrderSettings, ctx: EventContext) => OrderEvent, operatorId: string): Promise<OrderView> => {
     const orderNo = normalizeOrderNumber(orderNoInput);
-    if (!orderNo) throw new Error(`${JSON.stringify(orderNoInput)} is not an order number`);
-    if (!(await lookup(orderNo))) throw new Error(`Order ${orderNo} was not found`);
+    if (!orderNo) throw new RegisterError('not_an_order_number', orderNoInput.trim(), `${JSON.stringify(orderNoInput)} is not an order number`);
+    if (!(await lookup(orderNo))) throw new RegisterError('order_not_found', orderNo, `Order ${orderNo} was not found`);
     return serial(async () => {
       // Folded again inside the queue: an event written meanwhile counts (its clock, its lines).
       const current = await localView(orderNo);
-      if (!current) throw new Error(`Order ${orderNo} was not found`);
+      if (!current) throw new RegisterError('order_not_found', orderNo, `Order ${orderNo} was not found`);
       return write((seq, settings) => build(current.state, settings, context(seq, operatorId)));
     });
   };

@@ -191,6 +191,9 @@ describe('returns on the register (no HQ)', () => {
     const stranger = await signReceipt(sale, await generateRegisterKeys());
     await expect(c.findReturnSource(stranger)).rejects.toThrow(/not signed by a register this chain knows/);
     await expect(c.findReturnSource('KR1.abc.def')).rejects.toThrow(/damaged|does not hold/);
+    await expect(c.findReturnSource(forged)).rejects.toMatchObject({ code: 'receipt_code_altered', subject: sale.receiptNo });
+    await expect(c.findReturnSource(stranger)).rejects.toMatchObject({ code: 'receipt_code_unknown_key', subject: sale.receiptNo });
+    await expect(c.findReturnSource('KR1.abc.def')).rejects.toMatchObject({ code: 'receipt_code_malformed', subject: '' });
   });
 
   it('finds its own sale in the replica (lenient number), numbers returns above HQ’s, and says what it cannot find', async () => {
@@ -209,6 +212,10 @@ describe('returns on the register (no HQ)', () => {
     await expect(c.findReturnSource('1001-02-000099')).rejects.toThrow(/HQ cannot be reached: scan the code on the receipt instead/);
     await expect(c.findReturnSource('1005-01-000003')).rejects.toThrow(/scan the code/);
     await expect(c.findReturnSource('theedoek')).rejects.toThrow(/not a receipt number, an order number or a receipt code/);
+    // Each with a code and its subject, which the screens say in the register's language.
+    await expect(c.findReturnSource(r.returnNo)).rejects.toMatchObject({ code: 'is_a_return', subject: r.returnNo });
+    await expect(c.findReturnSource('1001-02-000099')).rejects.toMatchObject({ code: 'receipt_unreachable', subject: '1001-02-000099' });
+    await expect(c.findReturnSource(' theedoek ')).rejects.toMatchObject({ code: 'not_a_return_source', subject: 'theedoek' });
     await waitUntil('sale, return and sale waiting', () => c.getStatus().pending === 3);
   });
 
@@ -249,6 +256,8 @@ describe('returns on the register (no HQ)', () => {
     const waiting = await c.createOrder({ customer, lines: [orderLine({ mode: 'pickup', storeId: '1001' }, 'P3')], depositCents: 200, override: null, tenders: [{ kind: 'card', amountCents: 200 }] }, '100');
     await expect(c.findReturnSource(waiting.state.orderNo)).rejects.toThrow(/Nothing of order .* has been handed out yet/);
     await expect(c.findReturnSource('ORD-1005-01-000001')).rejects.toThrow(/not on this register and HQ cannot be reached/);
+    await expect(c.findReturnSource(waiting.state.orderNo)).rejects.toMatchObject({ code: 'nothing_handed_out', subject: waiting.state.orderNo });
+    await expect(c.findReturnSource('ORD-1005-01-000001')).rejects.toMatchObject({ code: 'order_unreachable', subject: 'ORD-1005-01-000001' });
   });
 
   it('tells the UI when returns change', async () => {
@@ -454,6 +463,7 @@ describe('returns replicated with HQ (fake HQ)', () => {
     expect(source.priorRefunds).toEqual(r.refunds);
     expect(source.caveat).toBeNull();
     await expect(c.findReturnSource('1001-01-000404')).rejects.toThrow(/not known at HQ/);
+    await expect(c.findReturnSource('1001-01-000404')).rejects.toMatchObject({ code: 'receipt_unknown_at_hq', subject: '1001-01-000404' });
   });
 
   it('sends its public key until HQ has it, once; after a reinstall it takes its own returns back from HQ, acknowledged, and numbers above HQ’s', { timeout: 30_000 }, async () => {

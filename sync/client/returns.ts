@@ -17,8 +17,16 @@ import { type ReceiptCodePayload, type RegisterKeyPair, signReceipt, verifyRecei
 import type { ReturnsResponse, SaleLookupResponse } from '../protocol/wire.ts';
 import type { RegisterClient, ReturnSource } from './api.ts';
 import type { RegisterDatabase } from './database.ts';
+import { type RegisterErrorCode, RegisterError } from './errors.ts';
 import { HqResponseError, HqUnreachableError, type HqHttp } from './http.ts';
 import type { OrderMethods } from './orders.ts';
+
+/** A receipt code's failed check, as the screens name it. */
+const CODE_PROBLEMS: Record<'malformed' | 'unknown_key' | 'bad_signature', RegisterErrorCode> = {
+  malformed: 'receipt_code_malformed',
+  unknown_key: 'receipt_code_unknown_key',
+  bad_signature: 'receipt_code_altered',
+};
 
 /**
  * Returns at the register: what a return starts from (`findReturnSource`: this register's own
@@ -176,9 +184,9 @@ export function createReturnMethods(deps: ReturnDeps): ReturnMethods {
   };
 
   const fromCode = async (text: string): Promise<ReturnSource> => {
-    if (!globalThis.crypto?.subtle) throw new Error('This register cannot check receipt codes (no WebCrypto: it is not served from a secure origin); type the receipt number instead.');
+    if (!globalThis.crypto?.subtle) throw new RegisterError('no_webcrypto', '', 'This register cannot check receipt codes (no WebCrypto: it is not served from a secure origin); type the receipt number instead.');
     const check = await verifyReceiptCode(text, await knownKeys());
-    if (!check.ok) throw new Error(`${capitalized(check.message)}.`);
+    if (!check.ok) throw new RegisterError(CODE_PROBLEMS[check.reason], check.receiptNo ?? '', `${capitalized(check.message)}.`);
     const p = check.payload;
     const products = await db.products.findByIds([...new Set(p.l.map((l) => l[1]))]).exec();
     const original = p.l.map(([lineNo, productId, itemNumber, quantity, unitPriceCents, vat]): OriginalLine => {
@@ -201,10 +209,10 @@ export function createReturnMethods(deps: ReturnDeps): ReturnMethods {
       found = await http.get<SaleLookupResponse>(`/api/sales/${encodeURIComponent(receiptNo)}`);
     } catch (e) {
       if (e instanceof HqUnreachableError) {
-        throw new Error(`Receipt ${receiptNo} is not on this register and HQ cannot be reached: scan the code on the receipt instead.`);
+        throw new RegisterError('receipt_unreachable', receiptNo, `Receipt ${receiptNo} is not on this register and HQ cannot be reached: scan the code on the receipt instead.`);
       }
       if (e instanceof HqResponseError && e.status === 404) {
-        throw new Error(`Receipt ${receiptNo} is not known at HQ (a sale made offline reaches HQ when its register is back online): scan the code on the receipt instead.`);
+        throw new RegisterError('receipt_unknown_at_hq', receiptNo, `Receipt ${receiptNo} is not known at HQ (a sale made offline reaches HQ when its register is back online): scan the code on the receipt instead.`);
       }
       throw e;
     }
@@ -216,10 +224,10 @@ export function createReturnMethods(deps: ReturnDeps): ReturnMethods {
   const fromOrder = async (orderNo: string): Promise<ReturnSource> => {
     // The order's view as the order screen has it: the replica folded with this register's events, else HQ's.
     const view = await deps.order(orderNo);
-    if (!view || !view.state.complete) throw new Error(`Order ${orderNo} was not found.`);
+    if (!view || !view.state.complete) throw new RegisterError('order_not_found', orderNo, `Order ${orderNo} was not found.`);
     const handedOut = view.state.lines.filter((l) => l.status === 'handedOut');
     if (handedOut.length === 0) {
-      throw new Error(`Nothing of order ${orderNo} has been handed out yet: open lines are cancelled on the order screen, not returned.`);
+      throw new RegisterError('nothing_handed_out', orderNo, `Nothing of order ${orderNo} has been handed out yet: open lines are cancelled on the order screen, not returned.`);
     }
     const original = handedOut.map((l) => originalLine(l));
     const asked = await askHq(orderNo);
@@ -229,7 +237,7 @@ export function createReturnMethods(deps: ReturnDeps): ReturnMethods {
   return {
     async findReturnSource(input: string): Promise<ReturnSource> {
       const q = parseReturnInput(input);
-      if (!q) throw new Error(`${JSON.stringify(input.trim())} is not a receipt number, an order number or a receipt code.`);
+      if (!q) throw new RegisterError('not_a_return_source', input.trim(), `${JSON.stringify(input.trim())} is not a receipt number, an order number or a receipt code.`);
       switch (q.kind) {
         case 'code':
           return fromCode(q.text);
@@ -238,7 +246,7 @@ export function createReturnMethods(deps: ReturnDeps): ReturnMethods {
         case 'order':
           return fromOrder(q.orderNo);
         case 'return':
-          throw new Error(`${q.returnNo} is a return: a return starts from the original receipt or order.`);
+          throw new RegisterError('is_a_return', q.returnNo, `${q.returnNo} is a return: a return starts from the original receipt or order.`);
       }
     },
 

@@ -128,6 +128,7 @@ describe('a shift at the register', () => {
     expect(opened.opened.shiftNo).toBe('SHF-1001-01-000001');
     expect(opened.opened.marks).toEqual({ sales: 1, orderEvents: 0, returns: 0 });
     await expect(c.openShift(15000, '100')).rejects.toThrow('A shift is open at this register already');
+    await expect(c.openShift(15000, '100')).rejects.toMatchObject({ code: 'shift_already_open' });
     // The day cannot be closed while the shift is open (HQ is not reachable from this test either).
     expect((await c.endOfDay()).blockers).toEqual(['hqUnreachable', 'shiftOpen']);
 

@@ -20,6 +20,7 @@ import {
 import { verifyPin } from '../protocol/pin.ts';
 import type { OperatorSession, RegisterClient, ShiftView } from './api.ts';
 import type { RegisterDatabase } from './database.ts';
+import { RegisterError } from './errors.ts';
 import type { OrderSequence } from './orders.ts';
 
 /**
@@ -186,7 +187,7 @@ export function createShiftMethods(deps: ShiftDeps): { methods: ShiftMethods; sh
 
     async openShift(floatCents: Cents, operatorId: string): Promise<ShiftView> {
       await write((current, ctx) => {
-        if (current) throw new Error('A shift is open at this register already');
+        if (current) throw new RegisterError('shift_already_open', '', 'A shift is open at this register already');
         return openShift(floatCents, deps.marks(), ctx);
       }, operatorId);
       return (await view())!;
@@ -194,7 +195,7 @@ export function createShiftMethods(deps: ShiftDeps): { methods: ShiftMethods; sh
 
     async moveCash(move: { direction: 'in' | 'out'; amountCents: Cents; reason: CashInReason | CashOutReason; note: string }, operatorId: string): Promise<ShiftView> {
       await write((current, ctx) => {
-        if (!current) throw new Error('Open a shift first');
+        if (!current) throw new RegisterError('no_shift_open', '', 'Open a shift first');
         return moveCash(current.opened, move, ctx);
       }, operatorId);
       return (await view())!;
@@ -203,7 +204,7 @@ export function createShiftMethods(deps: ShiftDeps): { methods: ShiftMethods; sh
     closeShift(counted: readonly CashCountLine[], operatorId: string): Promise<ShiftClosed> {
       // In the write queue, after every sale being written, so the closing marks include the last one.
       return write(async (current, ctx) => {
-        if (!current) throw new Error('No shift is open at this register');
+        if (!current) throw new RegisterError('no_shift_open', '', 'No shift is open at this register');
         return closeShift(current.opened, await recordsSince(current.opened, current.events), deps.marks(), counted, ctx);
       }, operatorId);
     },

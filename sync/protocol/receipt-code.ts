@@ -95,7 +95,7 @@ export async function signReceipt(sale: CompletedSale, keys: Pick<RegisterKeyPai
 
 export type ReceiptCodeCheck =
   | { ok: true; payload: ReceiptCodePayload }
-  | { ok: false; reason: 'malformed' | 'unknown_key' | 'bad_signature'; message: string };
+  | { ok: false; reason: 'malformed' | 'unknown_key' | 'bad_signature'; message: string; /** The receipt the code names, once it could be read. */ receiptNo?: string };
 
 /** Public keys a register knows, by store and register: every key each register ever had. */
 export type KnownKeys = (storeId: string, registerId: string) => readonly string[];
@@ -135,7 +135,7 @@ export async function verifyReceiptCode(text: string, known: KnownKeys): Promise
     const ok = await globalThis.crypto.subtle.verify(SIGN, key, sig, new TextEncoder().encode(`${parts[0]}.${parts[1]}`));
     return ok
       ? { ok: true, payload }
-      : { ok: false, reason: 'bad_signature', message: `the receipt code of ${payload.n} was altered: its signature does not match` };
+      : { ok: false, reason: 'bad_signature', message: `the receipt code of ${payload.n} was altered: its signature does not match`, receiptNo: payload.n };
   }
-  return { ok: false, reason: 'unknown_key', message: `the receipt code of ${payload.n} is not signed by a register this chain knows` };
+  return { ok: false, reason: 'unknown_key', message: `the receipt code of ${payload.n} is not signed by a register this chain knows`, receiptNo: payload.n };
 }

@@ -188,4 +188,27 @@ describe('returns at any store', () => {
     expect(review.storeId).toBe('1001');
     await a.getByRole('button', { name: 'Done' }).click();
   });
+  it('says in Dutch what a Dutch register cannot find: a typo, and a receipt HQ does not hold', async () => {
+    const page = await browser.newPage({ viewport: { width: 1024, height: 768 } });
+    await enrolRegister(page, hq, { storeId: '1004', registerId: '01' });
+    // Back to the chain's language on the sign-in screen, as a Dutch cashier has it.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Language / Taal').selectOption('nl');
+    await page.getByLabel('Medewerkersnummer').fill('100');
+    await page.getByLabel('Pincode').fill('1234');
+    await page.getByRole('button', { name: 'Aanmelden', exact: true }).click();
+    await page.getByLabel('Producten zoeken').waitFor();
+
+    await page.keyboard.press('F10');
+    const field = page.getByLabel('Bon, ordernummer of retourcode');
+    const alert = page.getByTestId('return-lookup-error');
+    const lookUpDutch = async (typed: string, said: string | RegExp): Promise<void> => {
+      await field.fill(typed);
+      await field.press('Enter');
+      if (typeof said === 'string') await expect.poll(() => alert.innerText()).toBe(said);
+      else await expect.poll(() => alert.innerText()).toMatch(said);
+    };
+    await lookUpDutch('theedoek', '“theedoek” is geen bonnummer, ordernummer of code van een bon.');
+    await lookUpDutch('1001-01-000404', /^Bon 1001-01-000404 is niet bekend bij het hoofdkantoor .*: scan de code op de bon\.$/);
+  });
 });

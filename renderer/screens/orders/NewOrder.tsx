@@ -7,6 +7,7 @@ import type { Availability } from '../../../sync/client/index.ts';
 import { Dialog } from '../../components/Dialog.tsx';
 import { Field } from '../../components/Field.tsx';
 import { TenderForm } from '../../components/TenderForm.tsx';
+import { errorText } from '../../errors.ts';
 import { distance, euro } from '../../format.ts';
 import { t } from '../../i18n.ts';
 import { useShortcuts } from '../../keys.ts';
@@ -70,7 +71,7 @@ export function NewOrder() {
     let live = true;
     void client.orderSettings().then(
       (s) => live && setSettings(s),
-      (e: unknown) => live && setError((e as Error).message),
+      (e: unknown) => live && setError(errorText(e)),
     );
     return () => {
       live = false;
@@ -227,7 +228,7 @@ export function NewOrder() {
       newSale();
       go({ name: 'orderCreated', view });
     } catch (e) {
-      setError((e as Error).message);
+      setError(errorText(e));
       setBusy(false);
     }
   };

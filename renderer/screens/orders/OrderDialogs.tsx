@@ -7,6 +7,7 @@ import type { OrderView } from '../../../sync/client/index.ts';
 import { Dialog } from '../../components/Dialog.tsx';
 import { Field } from '../../components/Field.tsx';
 import { TenderForm } from '../../components/TenderForm.tsx';
+import { errorText } from '../../errors.ts';
 import { euro } from '../../format.ts';
 import { t } from '../../i18n.ts';
 import { operatorId, useSession } from '../../state.ts';
@@ -64,7 +65,7 @@ export function HandOutDialog({
     try {
       onDone(await client.pickUpOrder(state.orderNo, lineNos, tenders, operatorId()));
     } catch (e) {
-      setError((e as Error).message);
+      setError(errorText(e));
       setBusy(false);
     }
   };
@@ -172,7 +173,7 @@ export function CancelDialog({
   try {
     rows = cancellation(state, lineNos, settings);
   } catch (e) {
-    problem = (e as Error).message;
+    problem = errorText(e);
   }
   const refund = rows.reduce((s, r) => s + r.refundCents, 0);
   const paidOut = method === 'cash' ? roundCash(refund) : refund;
@@ -187,7 +188,7 @@ export function CancelDialog({
       const how = refund === 0 ? euro(0) : `${euro(paidOut)} ${method === 'cash' ? t.cash.toLowerCase() : t.card.toLowerCase()}`;
       onDone(view, t.cancelledMessage(t.linesWord(lineNos), how));
     } catch (e) {
-      setError((e as Error).message);
+      setError(errorText(e));
       setBusy(false);
     }
   };
@@ -296,7 +297,7 @@ export function DepositDialog({ state, onDone, onClose }: { state: OrderState; o
     try {
       onDone(await client.addDeposit(state.orderNo, amount, tenders, operatorId()), t.depositMessage(euro(amount)));
     } catch (e) {
-      setError((e as Error).message);
+      setError(errorText(e));
       setBusy(false);
     }
   };

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { type LineState, type OrderEvent, type OrderSettings, type OrderState, lineValue } from '../../../src/order.ts';
 import type { OrderView } from '../../../sync/client/index.ts';
+import { errorText } from '../../errors.ts';
 import { dateTime, euro } from '../../format.ts';
 import { t } from '../../i18n.ts';
 import { useShortcuts } from '../../keys.ts';
@@ -78,7 +79,7 @@ export function OrderScreen({ orderNo, initial }: { orderNo: string; initial?: O
         setMissing(v === null);
         if (v) setView(v);
       },
-      (e: unknown) => live && setLoadError((e as Error).message),
+      (e: unknown) => live && setLoadError(errorText(e)),
     );
     return () => {
       live = false;

@@ -1,6 +1,7 @@
 import { type KeyboardEvent, useEffect, useState } from 'react';
 import { normalizeOrderNumber } from '../../../src/order.ts';
 import type { OrderSummary } from '../../../sync/client/index.ts';
+import { errorText } from '../../errors.ts';
 import { euro } from '../../format.ts';
 import { t } from '../../i18n.ts';
 import { useShortcuts } from '../../keys.ts';
@@ -69,7 +70,7 @@ export function Orders() {
           setResults(r);
           setSearched(q);
         },
-        (e: unknown) => live && setHq({ asking: false, message: (e as Error).message }),
+        (e: unknown) => live && setHq({ asking: false, message: errorText(e) }),
       );
     }, 100);
     return () => {
@@ -101,7 +102,7 @@ export function Orders() {
       if (view) go({ name: 'order', orderNo: n, initial: view });
       else setHq({ asking: false, message: t.notAtHq(n) });
     } catch (e) {
-      setHq({ asking: false, message: (e as Error).message });
+      setHq({ asking: false, message: errorText(e) });
     }
   };
 

@@ -1,6 +1,7 @@
 import { type KeyboardEvent, useEffect, useRef, useState } from 'react';
 import { BLIND_RETURN_POLICY, type ReturnInputLine, type ReturnReason, planBlindRefund } from '../../../src/returns.ts';
 import type { ProductHit } from '../../../sync/client/index.ts';
+import { errorText } from '../../errors.ts';
 import { euro } from '../../format.ts';
 import { t } from '../../i18n.ts';
 import { useShortcuts } from '../../keys.ts';
@@ -135,7 +136,7 @@ export function BlindReturn() {
       clearReturn();
       go({ name: 'returnReceipt', ret });
     } catch (e) {
-      setError((e as Error).message);
+      setError(errorText(e));
       setBusy(false);
     }
   };

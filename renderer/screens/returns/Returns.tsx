@@ -1,6 +1,7 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { type RefundTender, type ReturnInputLine, type ReturnReason, cashRefund, planRefund } from '../../../src/returns.ts';
 import type { ReturnSource } from '../../../sync/client/index.ts';
+import { errorText } from '../../errors.ts';
 import { dateTime, euro } from '../../format.ts';
 import { t } from '../../i18n.ts';
 import { useShortcuts } from '../../keys.ts';
@@ -50,7 +51,7 @@ function ReturnLookup() {
       if (mounted.current) showSource(source);
     } catch (e) {
       if (!mounted.current) return;
-      setError((e as Error).message);
+      setError(errorText(e));
       setBusy(false);
       // The next scan replaces what is there instead of adding to it.
       requestAnimationFrame(() => {
@@ -201,7 +202,7 @@ function SourceReturn({ source }: { source: ReturnSource }) {
       clearReturn();
       go({ name: 'returnReceipt', ret });
     } catch (e) {
-      setError((e as Error).message);
+      setError(errorText(e));
       setBusy(false);
     }
   };

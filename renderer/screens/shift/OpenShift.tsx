@@ -2,6 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { centsToInput, parseCents } from '../../../src/money.ts';
 import { DEFAULT_FLOAT_CENTS } from '../../../src/shift.ts';
 import { Field } from '../../components/Field.tsx';
+import { errorText } from '../../errors.ts';
 import { t } from '../../i18n.ts';
 import { operatorId, useOperator, useSession, useShift } from '../../state.ts';
 
@@ -23,7 +24,7 @@ export function OpenShift() {
     try {
       setShift(await client.openShift(cents, operatorId()));
     } catch (err) {
-      setError((err as Error).message);
+      setError(errorText(err));
     } finally {
       setBusy(false);
     }

@@ -12,6 +12,7 @@ import {
 import { Dialog } from '../../components/Dialog.tsx';
 import { Field } from '../../components/Field.tsx';
 import { PrintedDocument } from '../../components/PrintedDocument.tsx';
+import { errorText } from '../../errors.ts';
 import { euro } from '../../format.ts';
 import { t } from '../../i18n.ts';
 import { useShortcuts } from '../../keys.ts';
@@ -39,7 +40,7 @@ function CashMoveDialog({ direction, onClose }: { direction: 'in' | 'out'; onClo
       setShift(await client.moveCash({ direction, amountCents: cents, reason, note }, operatorId()));
       onClose();
     } catch (err) {
-      setError((err as Error).message);
+      setError(errorText(err));
     }
   };
 
@@ -105,7 +106,7 @@ function CloseShiftDialog({ expectedCents, onClose }: { expectedCents: number; o
       setShift(null);
       go({ name: 'zReport', closed });
     } catch (err) {
-      setError((err as Error).message);
+      setError(errorText(err));
       setBusy(false);
     }
   };
