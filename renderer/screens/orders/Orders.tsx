@@ -171,7 +171,7 @@ export function Orders() {
           </ul>
         </section>
       ) : (
-        <section aria-labelledby="ready-here-h">
+        <section aria-labelledby="ready-here-h" className="orders-ready">
           <h2 id="ready-here-h">{t.readyHere}</h2>
           {ready === null ? (
             <p className="muted">{t.loading}</p>
