@@ -11,6 +11,8 @@ export interface DemoOptions {
   seed?: number;
   /** The day the chain is generated for, YYYY-MM-DD: assortment dates are relative to it. */
   today: string;
+  /** When the stock figures were counted (ISO): by default 06:00 UTC that day. */
+  stockAsOf?: string;
 }
 
 type Location = Omit<StoreDoc, '_deleted'>;
@@ -226,7 +228,7 @@ export function* demoAssortment(opts: DemoOptions, locations: readonly Location[
 /** Stock for every store's assortment products, and for each warehouse a fifth of the catalog. */
 export function* demoStock(opts: DemoOptions, locations: readonly Location[]): Generator<Omit<StockDoc, '_deleted'>> {
   const seed = opts.seed ?? 1;
-  const asOf = `${opts.today}T06:00:00.000Z`;
+  const asOf = opts.stockAsOf ?? `${opts.today}T06:00:00.000Z`;
   const figure = (rnd: () => number): { onHand: number; reserved: number } => {
     const onHand = rnd() < 0.1 ? 0 : Math.floor(rnd() * 40);
     return { onHand, reserved: Math.min(onHand, rnd() < 0.8 ? 0 : Math.floor(rnd() * 4)) };

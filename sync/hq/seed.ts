@@ -65,6 +65,16 @@ async function insertOperators(tx: Queryable, rows: SqlParam[][]): Promise<numbe
 }
 
 /**
+ * When the demo's stock was counted: 06:00 UTC on the day it is seeded for, or the moment of
+ * seeding when that is earlier (HQ started after midnight). A figure is never from the future:
+ * the register shows its age, and booking a sale sets it to now.
+ */
+export function countedBy(today: string, now: Date): string {
+  const morning = `${today}T06:00:00.000Z`;
+  return Date.parse(morning) <= now.getTime() ? morning : now.toISOString();
+}
+
+/**
  * Seeds the demo chain into an empty database. When stores exist it seeds nothing, except the
  * demo operators into a demo chain seeded before operators existed (its operators table is
  * empty), so the demo can still be signed in to.
@@ -103,7 +113,7 @@ export async function seedDemo(sql: Sql, opts: DemoOptions, onProgress?: (table:
     sql,
     'stock',
     ['id', 'location_id', 'product_id', 'on_hand', 'reserved', 'as_of'],
-    demoStock(opts, locations),
+    demoStock({ ...opts, stockAsOf: opts.stockAsOf ?? countedBy(opts.today, new Date()) }, locations),
     (s: Omit<StockDoc, '_deleted'>) => [s.id, s.locationId, s.productId, s.onHand, s.reserved, s.asOf],
     onProgress,
   );

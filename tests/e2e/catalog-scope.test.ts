@@ -97,7 +97,7 @@ describe('selling beyond the assortment', () => {
     // This store first; then the other stores; the warehouses last.
     expect(await rows.first().innerText()).toContain('this store');
     expect(await rows.last().innerText()).toContain('warehouse');
-    // The demo's figures were taken this morning (06:00 UTC): an age in hours, not offline.
+    // The demo's figures were counted this morning (06:00 UTC, or at seeding before that): an age, not offline.
     expect(await dialog.innerText()).toMatch(/\d+ h (\d+ min )?old|as of \d\d:\d\d/);
     expect(await dialog.innerText()).not.toContain('offline');
     await page.keyboard.press('Escape');
