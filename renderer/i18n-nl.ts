@@ -200,6 +200,11 @@ export const nl: Words = {
   overrideApproved: (name: string, id: string) => `Lagere aanbetaling goedgekeurd door ${name} (${id})`,
   removeApproval: 'Goedkeuring intrekken',
   removeCol: 'Verwijderen',
+  quantityFor: (name: string) => `Aantal voor ${name}`,
+  decreaseLine: (name: string) => `Minder ${name}`,
+  increaseLine: (name: string) => `Meer ${name}`,
+  changePriceOf: (name: string) => `Prijs wijzigen van ${name}`,
+  removeLine: (name: string) => `${name} verwijderen`,
   // confirmation and pick-up receipt
   orderNumber: 'Ordernummer',
   orderConfirmation: 'Orderbevestiging',

@@ -201,6 +201,11 @@ const en = {
   overrideApproved: (name: string, id: string) => `Deposit override approved by ${name} (${id})`,
   removeApproval: 'Remove approval',
   removeCol: 'Remove',
+  quantityFor: (name: string) => `Quantity for ${name}`,
+  decreaseLine: (name: string) => `Decrease ${name}`,
+  increaseLine: (name: string) => `Increase ${name}`,
+  changePriceOf: (name: string) => `Change price of ${name}`,
+  removeLine: (name: string) => `Remove ${name}`,
   // confirmation and pick-up receipt
   orderNumber: 'Order number',
   orderConfirmation: 'Order confirmation',

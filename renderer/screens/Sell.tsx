@@ -50,6 +50,13 @@ export function Sell() {
   const [active, setActive] = useState(0);
   const searchRef = useRef<HTMLInputElement>(null);
   const totals = cartTotals(cart);
+  // A line added to a long cart is in view (the lines scroll inside the cart; new ones come last).
+  const linesRef = useRef<HTMLDivElement>(null);
+  const lineCount = cart.lines.length;
+  useEffect(() => {
+    const box = linesRef.current;
+    if (box) box.scrollTop = box.scrollHeight;
+  }, [lineCount]);
 
   const addByCode = async (code: string): Promise<void> => {
     if (!client) return;
@@ -205,66 +212,68 @@ export function Sell() {
         {cart.lines.length === 0 ? (
           <p className="muted">{t.emptyCart}</p>
         ) : (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t.product}</th>
-                <th scope="col">{t.quantity}</th>
-                <th scope="col">{t.price}</th>
-                <th scope="col">{t.amount}</th>
-                <th scope="col">
-                  <span className="sr-only">{t.removeCol}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {cart.lines.map((l, i) => (
-                <tr key={l.productId}>
-                  <td>
-                    {l.name}
-                    {l.outOfAssortment && <span className="badge">{t.outOfAssortment}</span>}
-                  </td>
-                  <td className="qty">
-                    {/* Lowering a quantity or removing a line is a void: a manager approves it first. */}
-                    <button
-                      type="button"
-                      aria-label={`Decrease ${l.name}`}
-                      onClick={() => setPending({ kind: 'void', productId: l.productId, quantity: l.quantity - 1 })}
-                      disabled={l.quantity <= 1}
-                    >
-                      −
-                    </button>
-                    <QuantityInput
-                      line={l}
-                      onRaise={(q) => setQuantity(i, q)}
-                      onLower={(q) => setPending({ kind: 'void', productId: l.productId, quantity: q })}
-                    />
-                    <button type="button" aria-label={`Increase ${l.name}`} onClick={() => setQuantity(i, l.quantity + 1)}>
-                      +
-                    </button>
-                  </td>
-                  <td className="num">
-                    {euro(l.unitPriceCents)}
-                    {l.priceOverride && (
-                      <small className="muted price-was" data-testid={`price-was-${l.productId}`}>
-                        {' '}
-                        {t.priceWas(euro(l.priceOverride.originalUnitPriceCents), l.priceOverride.managerId)}
-                      </small>
-                    )}{' '}
-                    <button type="button" className="link price-change" aria-label={`Change price of ${l.name}`} onClick={() => setPending({ kind: 'price', productId: l.productId })}>
-                      {t.priceButton}
-                    </button>
-                  </td>
-                  <td className="num">{euro(lineAmount(l))}</td>
-                  <td>
-                    <button type="button" className="link" aria-label={`Remove ${l.name}`} onClick={() => setPending({ kind: 'void', productId: l.productId, quantity: 0 })}>
-                      ✕
-                    </button>
-                  </td>
+          <div className="cart-lines" ref={linesRef}>
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{t.product}</th>
+                  <th scope="col">{t.quantity}</th>
+                  <th scope="col">{t.price}</th>
+                  <th scope="col">{t.amount}</th>
+                  <th scope="col">
+                    <span className="sr-only">{t.removeCol}</span>
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {cart.lines.map((l, i) => (
+                  <tr key={l.productId}>
+                    <td>
+                      {l.name}
+                      {l.outOfAssortment && <span className="badge">{t.outOfAssortment}</span>}
+                    </td>
+                    <td className="qty">
+                      {/* Lowering a quantity or removing a line is a void: a manager approves it first. */}
+                      <button
+                        type="button"
+                        aria-label={t.decreaseLine(l.name)}
+                        onClick={() => setPending({ kind: 'void', productId: l.productId, quantity: l.quantity - 1 })}
+                        disabled={l.quantity <= 1}
+                      >
+                        −
+                      </button>
+                      <QuantityInput
+                        line={l}
+                        onRaise={(q) => setQuantity(i, q)}
+                        onLower={(q) => setPending({ kind: 'void', productId: l.productId, quantity: q })}
+                      />
+                      <button type="button" aria-label={t.increaseLine(l.name)} onClick={() => setQuantity(i, l.quantity + 1)}>
+                        +
+                      </button>
+                    </td>
+                    <td className="num">
+                      {euro(l.unitPriceCents)}
+                      {l.priceOverride && (
+                        <small className="muted price-was" data-testid={`price-was-${l.productId}`}>
+                          {' '}
+                          {t.priceWas(euro(l.priceOverride.originalUnitPriceCents), l.priceOverride.managerId)}
+                        </small>
+                      )}{' '}
+                      <button type="button" className="link price-change" aria-label={t.changePriceOf(l.name)} onClick={() => setPending({ kind: 'price', productId: l.productId })}>
+                        {t.priceButton}
+                      </button>
+                    </td>
+                    <td className="num">{euro(lineAmount(l))}</td>
+                    <td>
+                      <button type="button" className="link" aria-label={t.removeLine(l.name)} onClick={() => setPending({ kind: 'void', productId: l.productId, quantity: 0 })}>
+                        ✕
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
         <dl className="totals">
           {totals.vat.map((v) => (
@@ -318,7 +327,7 @@ function QuantityInput({ line, onRaise, onLower }: { line: CartLine; onRaise(qua
       type="number"
       min={1}
       max={9999}
-      aria-label={`Quantity for ${line.name}`}
+      aria-label={t.quantityFor(line.name)}
       value={draft ?? line.quantity}
       onChange={(e) => {
         const v = e.target.value;

@@ -259,5 +259,24 @@ describe('selling beyond the assortment', () => {
     // Scrolled to the end of the page, the status line is still there, and still whole.
     await page.mouse.wheel(0, 2000);
     await onScreen('status line after scrolling', await page.getByRole('status').boundingBox());
+
+    // A long cart scrolls inside itself: the last line added is in view, and so are the total and the pay buttons.
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const hits = page.locator('.results li button[aria-label^="Add "]');
+    const added: string[] = [];
+    // Seven products of distinct names (the demo has a few namesakes).
+    for (let i = 0; added.length < 7; i++) {
+      const name = ((await hits.nth(i).getAttribute('aria-label')) ?? '').replace(/^Add /, '');
+      if (added.includes(name)) continue;
+      added.push(name);
+      await hits.nth(i).click();
+      await page.getByLabel(`Quantity for ${name}`, { exact: true }).waitFor();
+    }
+    await page.evaluate(() => window.scrollTo(0, 0));
+    for (const name of [/Pay cash/, /Pay card/]) await onScreen(String(name), await page.getByRole('button', { name }).boundingBox());
+    await onScreen('total', await page.getByTestId('cart-total').boundingBox());
+    const lines = await page.locator('.cart-lines').boundingBox();
+    const last = await page.getByLabel(`Quantity for ${added[6]}`, { exact: true }).boundingBox();
+    expect(lines && last && last.y >= lines.y && last.y + last.height <= lines.y + lines.height).toBe(true);
   });
 });
