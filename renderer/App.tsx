@@ -222,24 +222,20 @@ export function App() {
         {(onSaleScreen || canCloseDay) && (
           <nav className="topbar-nav">
             {onSaleScreen && (
-              <button type="button" className="topbar-btn" onClick={() => go({ name: 'shift' })}>
-                {t.shiftBtn} <kbd>F3</kbd>
-              </button>
-            )}
-            {onSaleScreen && (
-              <button type="button" className="topbar-btn" onClick={() => go({ name: 'orders' })}>
-                {t.orders} <kbd>F6</kbd>
-              </button>
-            )}
-            {onSaleScreen && (
-              <button type="button" className="topbar-btn" onClick={() => go({ name: 'returns' })}>
-                {t.returnBtn} <kbd>F10</kbd>
-              </button>
-            )}
-            {onSaleScreen && (
-              <button type="button" className="topbar-btn" onClick={() => go({ name: 'support' })}>
-                {t.support}
-              </button>
+              <>
+                <button type="button" className="topbar-btn" onClick={() => go({ name: 'shift' })}>
+                  {t.shiftBtn} <kbd>F3</kbd>
+                </button>
+                <button type="button" className="topbar-btn" onClick={() => go({ name: 'orders' })}>
+                  {t.orders} <kbd>F6</kbd>
+                </button>
+                <button type="button" className="topbar-btn" onClick={() => go({ name: 'returns' })}>
+                  {t.returnBtn} <kbd>F10</kbd>
+                </button>
+                <button type="button" className="topbar-btn" onClick={() => go({ name: 'support' })}>
+                  {t.support}
+                </button>
+              </>
             )}
             {canCloseDay && (
               <button type="button" className="topbar-btn" onClick={() => go({ name: 'endOfDay' })}>
@@ -247,14 +243,14 @@ export function App() {
               </button>
             )}
             {onSaleScreen && (
-              <button type="button" className="topbar-btn" onClick={lock}>
-                {t.lock} <kbd>F4</kbd>
-              </button>
-            )}
-            {onSaleScreen && (
-              <button type="button" className="topbar-btn" onClick={signOut}>
-                {t.signOut}
-              </button>
+              <>
+                <button type="button" className="topbar-btn" onClick={lock}>
+                  {t.lock} <kbd>F4</kbd>
+                </button>
+                <button type="button" className="topbar-btn" onClick={signOut}>
+                  {t.signOut}
+                </button>
+              </>
             )}
           </nav>
         )}
