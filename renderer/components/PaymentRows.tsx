@@ -10,7 +10,7 @@ export interface PaidWith {
 }
 
 /** A tender as a receipt names it: cash with the amount received, or card. */
-export function tenderLabel(tender: Tender): string {
+function tenderLabel(tender: Tender): string {
   return tender.kind === 'cash' ? t.cashTendered(euro(tender.tenderedCents)) : t.card;
 }
 
