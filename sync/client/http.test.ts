@@ -1,7 +1,7 @@
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HqHttp, HqResponseError } from './http.ts';
+import { HqHttp, HqResponseError, HqUnreachableError } from './http.ts';
 
 // HqHttp against a real HTTP server on loopback that answers as HQ would, counting what reaches it.
 
@@ -73,5 +73,71 @@ describe('HqHttp after HQ refused the register token', () => {
     await expect(http.post('/x', [])).rejects.toThrow('totalCents');
     await expect(http.post('/x', [])).rejects.toThrow('totalCents');
     expect(hits).toBe(4);
+  });
+
+  it('the event stream passes the same gate: a refused stream holds the requests back, and is itself held back', async () => {
+    const http = new HqHttp(url, 'token', {}, 5000, 300);
+    const abort = new AbortController();
+    hits = 0;
+    answer = revoked;
+    const first = await http.openStream('/api/replication/stream', abort.signal).catch((e: unknown) => e);
+    expect((first as HqResponseError).code).toBe('token_revoked');
+    expect(http.refusedForMs()).toBeGreaterThan(0);
+    // The pulls and pushes hear the refusal without asking, and so does the stream's reconnect.
+    await expect(http.get('/api/replication/stores/pull')).rejects.toThrow('revoked');
+    await expect(http.openStream('/api/replication/stream', abort.signal)).rejects.toThrow('revoked');
+    expect(hits).toBe(1);
+    await sleep(350);
+    expect(http.refusedForMs()).toBe(0);
+    answer = { status: 200, body: [] };
+    const res = await http.openStream('/api/replication/stream', abort.signal);
+    expect(res.ok).toBe(true);
+    await res.body?.cancel();
+    expect(hits).toBe(2);
+  });
+
+  it('a gateway failing the stream (HQ restarting) holds nothing back', async () => {
+    const http = new HqHttp(url, 'token', {}, 5000, 60_000);
+    const abort = new AbortController();
+    hits = 0;
+    answer = { status: 502, body: null };
+    const e = await http.openStream('/api/replication/stream', abort.signal).catch((err: unknown) => err);
+    expect(e).toBeInstanceOf(HqResponseError);
+    expect((e as HqResponseError).code).toBe('http_502');
+    expect(http.refusedForMs()).toBe(0);
+    answer = { status: 200, body: [] };
+    await expect(http.get('/x')).resolves.toEqual([]);
+    expect(hits).toBe(2);
+  });
+});
+
+describe('HqHttp opening the event stream', () => {
+  it('gives up on a connection HQ never answers, as unreachable, and keeps an answered stream open past the timeout', async () => {
+    // Holds every request without answering, except /open, which answers and then streams slowly.
+    const server = createServer((req, res) => {
+      if (req.url !== '/open') return;
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(': hello\n\n');
+      setTimeout(() => res.end('event: change\ndata: {}\n\n'), 600);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const offline: unknown[] = [];
+    const http = new HqHttp(url, 'token', { onUnreachable: (e) => offline.push(e) }, 300);
+    const abort = new AbortController();
+    try {
+      const hung = await http.openStream('/hang', abort.signal).catch((e: unknown) => e);
+      expect(hung).toBeInstanceOf(HqUnreachableError);
+      expect(String(hung)).toContain('no answer in 300 ms');
+      expect(offline).toHaveLength(1);
+
+      const res = await http.openStream('/open', abort.signal);
+      expect(await res.text()).toContain('event: change');
+      expect(offline).toHaveLength(1);
+    } finally {
+      abort.abort();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 });

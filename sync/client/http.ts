@@ -39,7 +39,7 @@ const TOKEN_REFUSALS = new Set(['token_revoked', 'token_expired', 'unauthorized'
 export const REFUSED_PAUSE_MS = 15_000;
 
 /** HQ's error answer (`{ error, message, field? }`), or what stands in for it when a gateway answered instead. */
-export function hqResponseError(status: number, json: unknown): HqResponseError {
+function hqResponseError(status: number, json: unknown): HqResponseError {
   const b = json as Partial<ErrorBody> | null;
   return new HqResponseError(status, {
     error: typeof b?.error === 'string' ? b.error : `http_${status}`,
@@ -76,10 +76,7 @@ export class HqHttp {
 
   async request<T>(method: 'GET' | 'POST', path: string, body?: unknown, token?: string): Promise<T> {
     // A request with a token of its own (enrolment) is not this register's token.
-    if (!token && this.refusal) {
-      if (Date.now() < this.refusal.until) throw this.refusal.error;
-      this.refusal = null;
-    }
+    if (!token) this.throwIfRefused();
     let res: Response;
     try {
       res = await fetch(this.url(path), {
@@ -106,10 +103,57 @@ export class HqHttp {
     }
     if (!res.ok) {
       const error = hqResponseError(res.status, json);
-      if (!token && (res.status === 401 || res.status === 429) && TOKEN_REFUSALS.has(error.code)) this.refusal = { error, until: Date.now() + this.refusedPauseMs };
+      if (!token) this.noteRefusal(error);
       throw error;
     }
     return json as T;
+  }
+
+  /**
+   * Opens HQ's event stream. HQ must answer within the request timeout; the stream then stays
+   * open until `signal` aborts it. It passes the same gate as every request: while HQ's refusal
+   * of the token holds, the refusal is thrown without asking, and a refused stream closes the
+   * gate for the other requests too. Any other error answer (a gateway's 502 while HQ restarts)
+   * holds nothing back.
+   */
+  async openStream(path: string, signal: AbortSignal): Promise<Response> {
+    this.throwIfRefused();
+    // A connect that hangs (packets dropped, not refused) would otherwise hold the stream, and
+    // with it the live pulls, for the operating system's TCP timeout of minutes.
+    const answered = new AbortController();
+    const timer = setTimeout(() => answered.abort(new Error(`no answer in ${this.timeoutMs} ms`)), this.timeoutMs);
+    let res: Response;
+    try {
+      res = await fetch(this.url(path), { headers: this.headers(), signal: AbortSignal.any([signal, answered.signal]) });
+    } catch (e) {
+      if (signal.aborted) throw e;
+      const err = new HqUnreachableError(answered.signal.aborted ? answered.signal.reason : e);
+      this.hooks.onUnreachable?.(err);
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
+    this.hooks.onReachable?.(res.ok);
+    if (res.ok) return res;
+    const error = hqResponseError(res.status, await res.json().catch(() => null));
+    this.noteRefusal(error);
+    throw error;
+  }
+
+  /** How long HQ's refusal of the token still holds requests back (0: not refused). */
+  refusedForMs(): number {
+    return this.refusal ? Math.max(0, this.refusal.until - Date.now()) : 0;
+  }
+
+  private throwIfRefused(): void {
+    if (!this.refusal) return;
+    if (Date.now() < this.refusal.until) throw this.refusal.error;
+    this.refusal = null;
+  }
+
+  /** An error answer to a request with this register's token: a refusal of the token itself closes the gate. */
+  private noteRefusal(error: HqResponseError): void {
+    if ((error.status === 401 || error.status === 429) && TOKEN_REFUSALS.has(error.code)) this.refusal = { error, until: Date.now() + this.refusedPauseMs };
   }
 
   get<T>(path: string): Promise<T> {

@@ -6,7 +6,7 @@ import type { Checkpoint, ErrorBody, PullResponse } from '../protocol/wire.ts';
 import type { RxCollection } from 'rxdb';
 import { type CatalogCollection, type CatalogPull, startCatalogPull } from './catalog-pull.ts';
 import type { RegisterDatabase } from './database.ts';
-import { HqResponseError, type HqHttp, REFUSED_PAUSE_MS, hqResponseError } from './http.ts';
+import { HqResponseError, type HqHttp, HqUnreachableError } from './http.ts';
 import type { AckDoc } from './schemas.ts';
 import type { StatusTracker } from './status.ts';
 
@@ -70,6 +70,9 @@ export interface Replication {
  *  - one server-sent-events stream says "pull now"; every (re)connect answers with RESYNC, so a
  *    change missed while disconnected is still pulled.
  */
+/** HQ closed the event stream in good order. */
+class StreamEnded extends Error {}
+
 export function startReplication(
   db: RegisterDatabase,
   http: HqHttp,
@@ -285,21 +288,12 @@ export function startReplication(
   const streamLoop = async (): Promise<void> => {
     let backoff = 1000;
     while (!abort.signal.aborted) {
-      // HQ refusing the stream (a withdrawn token) is not HQ being unreachable: the status
-      // line says the refusal, from the pulls and pushes, and must not flip to offline.
-      let refused = false;
       try {
-        const res = await fetch(http.url('/api/replication/stream'), { headers: http.headers(), signal: abort.signal });
-        refused = !res.ok;
-        if (!res.ok) {
-          // HQ ends the stream of a token it withdrew: the reconnect's refusal is the first
-          // thing an idle register hears of it, so it goes on the status line like any other.
-          const refusal = hqResponseError(res.status, await res.json().catch(() => null));
-          status.reachable(new Date(), false);
-          report('stream', refusal.message, refusal.code);
-        }
-        if (!res.ok || !res.body) throw new Error(`stream answered ${res.status}`);
-        status.reachable();
+        // Through HqHttp's gate: a token HQ refused is not asked about again at once, and a
+        // refused stream holds the other requests back too. HQ ends the stream of a token it
+        // withdrew, so the reconnect's refusal is the first thing an idle register hears of it.
+        const res = await http.openStream('/api/replication/stream', abort.signal);
+        if (!res.body) throw new Error('stream without a body');
         recovered('stream');
         backoff = 1000;
         resyncAll();
@@ -334,12 +328,19 @@ export function startReplication(
             }
           }
         }
-        throw new Error('stream closed');
-      } catch {
+        // HQ ended the stream (a restart, a withdrawn token): the reconnect tells which.
+        throw new StreamEnded();
+      } catch (e) {
         if (abort.signal.aborted) return;
-        if (!refused) status.unreachable();
-        // A refused token is not asked about again at once (as the other requests, http.ts).
-        else backoff = REFUSED_PAUSE_MS;
+        if (e instanceof HqResponseError) {
+          // HQ (or a gateway) answered: not offline. The answer goes on the status line like any
+          // other, and a refused token waits out its pause; HQ failing is asked again soon.
+          report('stream', e.message, e.code);
+          backoff = Math.max(backoff, http.refusedForMs());
+        } else if (!(e instanceof HqUnreachableError) && !(e instanceof StreamEnded)) {
+          // The stream broke or went silent (HqHttp reported a failed connect itself).
+          status.unreachable();
+        }
       }
       await new Promise((r) => setTimeout(r, backoff));
       backoff = Math.min(backoff * 2, 5000);
