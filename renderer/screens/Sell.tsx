@@ -11,6 +11,7 @@ import { Browse } from './Browse.tsx';
 import { ManagerApproval } from './ManagerApproval.tsx';
 import { Payment } from './Payment.tsx';
 import { ProductButton } from './ProductButton.tsx';
+import { lineToShow } from '../cart-focus.ts';
 
 const CODE = /^\d{6,14}$/;
 /** The signed code of a receipt (its QR code), scanned here: the customer brings something back. */
@@ -50,13 +51,22 @@ export function Sell() {
   const [active, setActive] = useState(0);
   const searchRef = useRef<HTMLInputElement>(null);
   const totals = cartTotals(cart);
-  // A line added to a long cart is in view (the lines scroll inside the cart; new ones come last).
+  // The lines scroll inside the cart: a line just added or raised (a product scanned again) is
+  // brought into view, below the sticky header; a removal or a lowered quantity keeps the place.
   const linesRef = useRef<HTMLDivElement>(null);
-  const lineCount = cart.lines.length;
+  const shownLines = useRef(cart.lines);
   useEffect(() => {
+    const index = lineToShow(shownLines.current, cart.lines);
+    shownLines.current = cart.lines;
     const box = linesRef.current;
-    if (box) box.scrollTop = box.scrollHeight;
-  }, [lineCount]);
+    const row = box?.querySelectorAll('tbody tr')[index ?? -1];
+    if (!box || !row) return;
+    const header = box.querySelector('thead')?.getBoundingClientRect().height ?? 0;
+    const top = row.getBoundingClientRect().top - box.getBoundingClientRect().top + box.scrollTop;
+    const bottom = top + row.getBoundingClientRect().height;
+    if (top - header < box.scrollTop) box.scrollTop = top - header;
+    else if (bottom > box.scrollTop + box.clientHeight) box.scrollTop = bottom - box.clientHeight;
+  }, [cart.lines]);
 
   const addByCode = async (code: string): Promise<void> => {
     if (!client) return;

@@ -278,5 +278,16 @@ describe('selling beyond the assortment', () => {
     const lines = await page.locator('.cart-lines').boundingBox();
     const last = await page.getByLabel(`Quantity for ${added[6]}`, { exact: true }).boundingBox();
     expect(lines && last && last.y >= lines.y && last.y + last.height <= lines.y + lines.height).toBe(true);
+
+    // The first product scanned again, far up the cart: its line comes into view, below the
+    // header that stays, with its new quantity.
+    const first = page.getByLabel(`Quantity for ${added[0]}`, { exact: true });
+    const headerOf = async () => (await page.locator('.cart-lines thead th').first().boundingBox()) ?? { y: 0, height: 0 };
+    expect(((await first.boundingBox())?.y ?? 0) < (await headerOf()).y + (await headerOf()).height).toBe(true);
+    await page.locator(`.results li button[aria-label="Add ${added[0]}"]`).first().click();
+    await expect.poll(() => first.inputValue()).toBe('2');
+    const header = await headerOf();
+    const raised = await first.boundingBox();
+    expect(raised && lines && raised.y >= header.y + header.height && raised.y + raised.height <= lines.y + lines.height).toBe(true);
   });
 });
