@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { RegisterError, type RegisterErrorCode } from '../sync/client/index.ts';
-import { errorText } from './errors.ts';
+import { ackProblemText, errorText } from './errors.ts';
 import { DEFAULT_LANGUAGE, setLanguage, t } from './i18n.ts';
 
 // What the screens say when the register cannot do what was asked (an order or receipt it does
@@ -36,5 +36,20 @@ describe('errorText', () => {
     setLanguage('nl');
     expect(errorText(new Error('line 2 is already picked up'))).toBe('line 2 is already picked up');
     expect(errorText('plain')).toBe('plain');
+  });
+});
+
+describe('ackProblemText', () => {
+  const conflict = { id: '1001-03-000001', status: 'conflict' as const, message: 'HQ already holds another sale numbered 1001-03-000001; this one is kept here for the manager' };
+  const refused = { id: '1001-03-000002', status: 'refused' as const, message: 'invalid: totalCents does not add up (field [0].newDocumentState.totalCents)' };
+
+  it('says a number HQ holds another record under in the register’s words, and brings HQ’s reason as HQ’s', () => {
+    setLanguage('nl');
+    expect(ackProblemText(conflict)).toBe('Het hoofdkantoor heeft al een ander record met nummer 1001-03-000001; dit blijft hier bewaard voor de bedrijfsleider');
+    expect(ackProblemText(refused)).toBe(`Reden van het hoofdkantoor: ${refused.message}`);
+    expect(t.ackStatuses).toEqual({ refused: 'geweigerd', conflict: 'nummer al bezet' });
+    setLanguage('en');
+    expect(ackProblemText(conflict)).toBe('HQ already holds another record numbered 1001-03-000001; this one is kept here for the manager');
+    expect(ackProblemText(refused)).toBe(`HQ’s reason: ${refused.message}`);
   });
 });

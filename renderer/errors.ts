@@ -9,3 +9,12 @@ export function errorText(e: unknown): string {
   if (e instanceof RegisterError) return t.registerErrors[e.code](e.subject);
   return e instanceof Error ? e.message : String(e);
 }
+
+/**
+ * A record HQ did not take, in the register's words (end of day, Support). A conflict is the
+ * register's own finding, said in full; a refusal carries HQ's reason, which is HQ's text.
+ */
+export function ackProblemText(p: { id: string; status: 'conflict' | 'refused'; message: string }): string {
+  if (p.status === 'conflict') return t.ackProblem.conflict(p.id);
+  return t.ackProblem.refused(p.message);
+}

@@ -535,6 +535,11 @@ export const nl: Words = {
   recordKinds: { sales: 'Verkopen', orderEvents: 'Ordergebeurtenissen', returns: 'Retouren', shiftEvents: 'Dienstgebeurtenissen' },
   refusedByHq: (n: number) => (n === 0 ? 'Niets geweigerd door het hoofdkantoor' : `${n} geweigerd door het hoofdkantoor`),
   refusedAdvice: 'Een geweigerd record blijft op deze kassa met de reden van het hoofdkantoor. Exporteer de diagnose (Support) en stuur die naar IT.',
+  ackStatuses: { refused: 'geweigerd', conflict: 'nummer al bezet' },
+  ackProblem: {
+    refused: (reason: string) => `Reden van het hoofdkantoor: ${reason}`,
+    conflict: (id: string) => `Het hoofdkantoor heeft al een ander record met nummer ${id}; dit blijft hier bewaard voor de bedrijfsleider`,
+  },
   shiftStillOpen: 'De dienst is nog open: sluit die eerst (Z-rapport).',
   shiftClosed: 'Dienst gesloten (Z-rapport gemaakt)',
   goToShift: 'Naar de dienst',

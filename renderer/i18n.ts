@@ -534,6 +534,12 @@ const en = {
   recordKinds: { sales: 'Sales', orderEvents: 'Order events', returns: 'Returns', shiftEvents: 'Shift events' },
   refusedByHq: (n: number) => (n === 0 ? 'Nothing refused by HQ' : `${n} refused by HQ`),
   refusedAdvice: 'A refused record stays on this register with HQ’s reason. Export the diagnostics (Support) and send them to IT.',
+  ackStatuses: { refused: 'refused', conflict: 'number taken' },
+  /** A record HQ did not take: HQ's reason (its own text), or the register's words for a number HQ holds another record under. */
+  ackProblem: {
+    refused: (reason: string) => `HQ’s reason: ${reason}`,
+    conflict: (id: string) => `HQ already holds another record numbered ${id}; this one is kept here for the manager`,
+  },
   shiftStillOpen: 'The shift is still open: close it (Z report) first.',
   shiftClosed: 'Shift closed (Z report made)',
   goToShift: 'Go to the shift',

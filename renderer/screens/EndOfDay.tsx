@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { DayNotDoneError, type DayDone, type EndOfDayCheck, type EndOfDayProgress } from '../../sync/client/index.ts';
 import { dateTime, euro } from '../format.ts';
 import { t } from '../i18n.ts';
+import { ackProblemText } from '../errors.ts';
 import { useShortcuts } from '../keys.ts';
 import { operatorId, useNav, useOperator, useSession } from '../state.ts';
 
@@ -132,7 +133,7 @@ export function EndOfDay() {
               <ul>
                 {check.refused.map((r) => (
                   <li key={r.id}>
-                    <strong>{r.id}</strong> ({t.recordKinds[r.kind]}, {r.status}): {r.message}
+                    <strong>{r.id}</strong> ({t.recordKinds[r.kind]}, {t.ackStatuses[r.status]}): {ackProblemText(r)}
                   </li>
                 ))}
               </ul>

@@ -6,6 +6,7 @@ import { PrinterChoice } from '../components/PrinterChoice.tsx';
 import { diagnosticsBundle, diagnosticsFileName, megabytes } from '../diagnostics.ts';
 import { count, dateTime } from '../format.ts';
 import { locale, t } from '../i18n.ts';
+import { ackProblemText } from '../errors.ts';
 import { useShortcuts } from '../keys.ts';
 import { useNav, useSession } from '../state.ts';
 import { tokenRefusal } from './StatusLine.tsx';
@@ -296,10 +297,10 @@ export function Support({ onReenrolled }: { onReenrolled(enrolled: Enrolled): Pr
                 {diag.problems.map((p) => (
                   <tr key={p.id}>
                     <td>{dateTime(p.at)}</td>
-                    <td>{p.kind}</td>
+                    <td>{p.kind in t.recordKinds ? t.recordKinds[p.kind as keyof typeof t.recordKinds] : p.kind}</td>
                     <td>{p.id}</td>
-                    <td>{p.status}</td>
-                    <td>{p.message}</td>
+                    <td>{t.ackStatuses[p.status]}</td>
+                    <td>{ackProblemText(p)}</td>
                   </tr>
                 ))}
               </tbody>

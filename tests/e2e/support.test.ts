@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { enrolRegister, launchChromium, readyToSell } from '../support/browser.ts';
+import { DEMO_MANAGER, enrolRegister, launchChromium, readyToSell } from '../support/browser.ts';
 import { type HqProcess, createHqProcess, waitFor } from '../support/hq-process.ts';
 import { productInAssortment } from '../support/demo-product.ts';
+import { makeSale, pushRows } from '../support/sales.ts';
 
 // IT at the register: the Support screen shows what this register is and how it syncs, and the
 // diagnostics export is a JSON file that names the register and holds no secret.
@@ -122,6 +123,52 @@ describe('the Support screen', () => {
     await screen.waitFor();
     await page.getByRole('button', { name: /Back to sale/ }).click();
     await search.waitFor();
+  });
+
+  it('names a sale HQ holds another of in Dutch, on the end of day and on Support', async () => {
+    const page = await browser.newPage({ viewport: { width: 1024, height: 768 } });
+    const search = await enrolRegister(page, hq, { storeId: STORE, registerId: '03', operator: DEMO_MANAGER });
+    // After enrolment HQ comes to hold another sale under this register's first number (as from
+    // a copy of the register restored elsewhere), pushed with the register's own token.
+    const other = makeSale(STORE, '03', 1, { priceCents: 4321 });
+    const pushed = await fetch(`${hq.url}/api/replication/sales/push`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await registerToken(page)}`, 'content-type': 'application/json' },
+      body: JSON.stringify(pushRows([other])),
+    });
+    expect(pushed.status).toBe(200);
+    expect(await pushed.json()).toEqual([]);
+
+    const product = productInAssortment(STORE, DEMO_PRODUCTS);
+    await search.fill(product.barcode);
+    await search.press('Enter');
+    await page.getByLabel(`Quantity for ${product.name}`).waitFor();
+    await page.getByRole('button', { name: /Pay cash/ }).click();
+    await page.getByLabel('Cash received').fill('100');
+    await page.getByRole('button', { name: /Complete sale/ }).click();
+    expect((await page.getByTestId('receipt-number').innerText()).trim()).toBe(other.receiptNo);
+    await page.getByRole('button', { name: /New sale/ }).click();
+
+    // The store's manager reads the day in Dutch.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Language / Taal').selectOption('nl');
+    await page.getByLabel('Medewerkersnummer').fill(DEMO_MANAGER.id);
+    await page.getByLabel('Pincode').fill(DEMO_MANAGER.pin);
+    await page.getByRole('button', { name: 'Aanmelden', exact: true }).click();
+    await page.getByRole('button', { name: 'Dagafsluiting' }).click();
+    const said = `${other.receiptNo} (Verkopen, nummer al bezet): Het hoofdkantoor heeft al een ander record met nummer ${other.receiptNo}; dit blijft hier bewaard voor de bedrijfsleider`;
+    const checklist = page.getByRole('region', { name: 'Controlelijst' });
+    await expect.poll(() => checklist.innerText(), { timeout: 60_000 }).toContain(said);
+    expect(await checklist.innerText()).toContain('1 geweigerd door het hoofdkantoor');
+
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Support' }).click();
+    const problems = page.getByRole('table', { name: 'Laatste records die het hoofdkantoor niet heeft geaccepteerd' });
+    await expect.poll(() => problems.innerText(), { timeout: 30_000 }).toContain('Verkopen');
+    const row = await problems.locator('tbody tr').first().innerText();
+    expect(row).toContain('nummer al bezet');
+    expect(row).toContain(`Het hoofdkantoor heeft al een ander record met nummer ${other.receiptNo}`);
+    expect(row).not.toMatch(/\b(sales|conflict|already|holds)\b/);
   });
 
   it('builds the catalog image in a worker after the first sync, and the next start loads it', async () => {
