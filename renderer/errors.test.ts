@@ -40,16 +40,16 @@ describe('errorText', () => {
 });
 
 describe('ackProblemText', () => {
-  const conflict = { id: '1001-03-000001', status: 'conflict' as const, message: 'HQ already holds another sale numbered 1001-03-000001; this one is kept here for the manager' };
-  const refused = { id: '1001-03-000002', status: 'refused' as const, message: 'invalid: totalCents does not add up (field [0].newDocumentState.totalCents)' };
+  const conflict = { id: '1001-03-000001', kind: 'sales', status: 'conflict' as const, message: 'HQ already holds another sale numbered 1001-03-000001; this one is kept here for the manager' };
+  const refused = { id: '1001-03-000002', kind: 'sales', status: 'refused' as const, message: 'invalid: totalCents does not add up (field [0].newDocumentState.totalCents)' };
 
   it('says a number HQ holds another record under in the register’s words, and brings HQ’s reason as HQ’s', () => {
     setLanguage('nl');
-    expect(ackProblemText(conflict)).toBe('Het hoofdkantoor heeft al een ander record met nummer 1001-03-000001; dit blijft hier bewaard voor de bedrijfsleider');
+    expect(ackProblemText(conflict)).toBe('Het hoofdkantoor heeft al een andere verkoop met nummer 1001-03-000001; deze blijft hier bewaard voor de manager');
     expect(ackProblemText(refused)).toBe(`Reden van het hoofdkantoor: ${refused.message}`);
     expect(t.ackStatuses).toEqual({ refused: 'geweigerd', conflict: 'nummer al bezet' });
     setLanguage('en');
-    expect(ackProblemText(conflict)).toBe('HQ already holds another record numbered 1001-03-000001; this one is kept here for the manager');
+    expect(ackProblemText(conflict)).toBe('HQ already holds another sale numbered 1001-03-000001; this one is kept here for the manager');
     expect(ackProblemText(refused)).toBe(`HQ’s reason: ${refused.message}`);
   });
 });

@@ -538,7 +538,7 @@ export const nl: Words = {
   ackStatuses: { refused: 'geweigerd', conflict: 'nummer al bezet' },
   ackProblem: {
     refused: (reason: string) => `Reden van het hoofdkantoor: ${reason}`,
-    conflict: (id: string) => `Het hoofdkantoor heeft al een ander record met nummer ${id}; dit blijft hier bewaard voor de bedrijfsleider`,
+    conflict: (what: string, id: string) => `Het hoofdkantoor heeft al een andere ${what} met nummer ${id}; deze blijft hier bewaard voor de manager`,
   },
   shiftStillOpen: 'De dienst is nog open: sluit die eerst (Z-rapport).',
   shiftClosed: 'Dienst gesloten (Z-rapport gemaakt)',

@@ -538,7 +538,7 @@ const en = {
   /** A record HQ did not take: HQ's reason (its own text), or the register's words for a number HQ holds another record under. */
   ackProblem: {
     refused: (reason: string) => `HQ’s reason: ${reason}`,
-    conflict: (id: string) => `HQ already holds another record numbered ${id}; this one is kept here for the manager`,
+    conflict: (what: string, id: string) => `HQ already holds another ${what} numbered ${id}; this one is kept here for the manager`,
   },
   shiftStillOpen: 'The shift is still open: close it (Z report) first.',
   shiftClosed: 'Shift closed (Z report made)',

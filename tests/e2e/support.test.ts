@@ -156,7 +156,7 @@ describe('the Support screen', () => {
     await page.getByLabel('Pincode').fill(DEMO_MANAGER.pin);
     await page.getByRole('button', { name: 'Aanmelden', exact: true }).click();
     await page.getByRole('button', { name: 'Dagafsluiting' }).click();
-    const said = `${other.receiptNo} (Verkopen, nummer al bezet): Het hoofdkantoor heeft al een ander record met nummer ${other.receiptNo}; dit blijft hier bewaard voor de bedrijfsleider`;
+    const said = `${other.receiptNo} (Verkopen, nummer al bezet): Het hoofdkantoor heeft al een andere verkoop met nummer ${other.receiptNo}; deze blijft hier bewaard voor de manager`;
     const checklist = page.getByRole('region', { name: 'Controlelijst' });
     await expect.poll(() => checklist.innerText(), { timeout: 60_000 }).toContain(said);
     expect(await checklist.innerText()).toContain('1 geweigerd door het hoofdkantoor');
@@ -167,7 +167,7 @@ describe('the Support screen', () => {
     await expect.poll(() => problems.innerText(), { timeout: 30_000 }).toContain('Verkopen');
     const row = await problems.locator('tbody tr').first().innerText();
     expect(row).toContain('nummer al bezet');
-    expect(row).toContain(`Het hoofdkantoor heeft al een ander record met nummer ${other.receiptNo}`);
+    expect(row).toContain(`Het hoofdkantoor heeft al een andere verkoop met nummer ${other.receiptNo}`);
     expect(row).not.toMatch(/\b(sales|conflict|already|holds)\b/);
   });
 
