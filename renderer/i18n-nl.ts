@@ -545,6 +545,25 @@ export const nl: Words = {
   goToShift: 'Naar de dienst',
   openExceptions: (n: number) => (n === 0 ? 'Geen open uitzonderingen' : n === 1 ? '1 open uitzondering om na te kijken' : `${n} open uitzonderingen om na te kijken`),
   alertKinds: { cash_difference: 'Kasverschil', double_return: 'Dubbel retour', return_review: 'Retour zonder bon', conflicting_record: 'Tegenstrijdig record' } as Record<string, string>,
+  chainFinding: 'Ketencontrole',
+  alertAbout: {
+    cash_difference: (registerId: string) => `een dienst op kassa ${registerId} is gesloten terwijl de la niet klopte met de telling`,
+    double_return: (origin: string, lineNo: string) => `van regel ${lineNo} van ${origin} is meer teruggenomen dan verkocht`,
+    return_review: (returnId: string) => `retour ${returnId}, aangenomen zonder bon`,
+    conflicting_record: (recordId: string) => `${recordId} is nog een keer verstuurd met een andere inhoud; het hoofdkantoor houdt de eerste`,
+    chain: (recordId: string) => `verkoop ${recordId} past niet in de reeks verkopen van de kassa`,
+  },
+  orderExceptionAbout: {
+    handed_out_twice: (line: number, store: string) => `regel ${line} is in filiaal ${store} nog een keer meegegeven`,
+    cancelled_after_handout: (line: number, store: string) => `regel ${line} is zowel meegegeven als geannuleerd (filiaal ${store})`,
+    cancelled_twice: (line: number, store: string) => `regel ${line} is twee keer geannuleerd (filiaal ${store})`,
+    money_for_closed_line: (line: number, store: string) => `in filiaal ${store} is geld ontvangen voor regel ${line}, die al gesloten was`,
+    overpaid: (line: number, store: string) => `regel ${line} is boven de waarde betaald (filiaal ${store})`,
+    balance_differs: (line: number, store: string) => `regel ${line} is in filiaal ${store} meegegeven tegen een ander restbedrag dan de regel had`,
+    refund_differs: (line: number, store: string) => `regel ${line} is in filiaal ${store} geannuleerd met een andere terugbetaling dan de regel had`,
+    wrong_fulfilment: (line: number, store: string) => `regel ${line} is in filiaal ${store} anders afgehandeld dan besteld`,
+    unknown_line: (line: number, store: string) => `een handeling in filiaal ${store} noemt regel ${line}, die de order niet heeft`,
+  },
   exceptionAdvice: (kind: string) =>
     ({
       cancelled_after_handout: 'De goederen zijn meegegeven en het geld is terugbetaald: neem contact op met de klant over de terugbetaling.',

@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import { nl } from './i18n-nl.ts';
+import type { OrderExceptionKind } from '../src/order.ts';
 
 /**
  * The register's words, in one place: this English table, and the Dutch one beside it
@@ -545,6 +546,28 @@ const en = {
   goToShift: 'Go to the shift',
   openExceptions: (n: number) => (n === 0 ? 'No open exceptions' : n === 1 ? '1 open exception to look at' : `${n} open exceptions to look at`),
   alertKinds: { cash_difference: 'Cash difference', double_return: 'Returned twice', return_review: 'Return without receipt', conflicting_record: 'Conflicting record' } as Record<string, string>,
+  /** The chain's hash check at HQ found something in a sale's chain (gap, fork, altered record). */
+  chainFinding: 'Chain check',
+  /** What an open alert is about, from its kind and record (renderer/exception-text.ts); HQ's own text for kinds not here. */
+  alertAbout: {
+    cash_difference: (registerId: string) => `a shift at register ${registerId} closed with the drawer not matching the count`,
+    double_return: (origin: string, lineNo: string) => `more came back of line ${lineNo} of ${origin} than was sold`,
+    return_review: (returnId: string) => `return ${returnId}, taken without a receipt`,
+    conflicting_record: (recordId: string) => `${recordId} was sent again with another content; HQ keeps the first`,
+    chain: (recordId: string) => `sale ${recordId} does not fit the register's chain of sales`,
+  },
+  /** What an order exception is about: the line and the store whose event raised it. */
+  orderExceptionAbout: {
+    handed_out_twice: (line: number, store: string) => `line ${line} handed out again at store ${store}`,
+    cancelled_after_handout: (line: number, store: string) => `line ${line} both handed out and cancelled (store ${store})`,
+    cancelled_twice: (line: number, store: string) => `line ${line} cancelled twice (store ${store})`,
+    money_for_closed_line: (line: number, store: string) => `money taken at store ${store} for line ${line}, which was already closed`,
+    overpaid: (line: number, store: string) => `line ${line} paid beyond its value (store ${store})`,
+    balance_differs: (line: number, store: string) => `line ${line} handed out at store ${store} for another balance than it held`,
+    refund_differs: (line: number, store: string) => `line ${line} cancelled at store ${store} with another refund than it held`,
+    wrong_fulfilment: (line: number, store: string) => `line ${line} handed out at store ${store} in another way than ordered`,
+    unknown_line: (line: number, store: string) => `an event at store ${store} names line ${line}, which the order does not have`,
+  } satisfies Record<OrderExceptionKind, (line: number, store: string) => string>,
   exceptionAdvice: (kind: string) =>
     ({
       cancelled_after_handout: 'Goods left and money was refunded: contact the customer about the refund.',

@@ -3,6 +3,7 @@ import { DayNotDoneError, type DayDone, type EndOfDayCheck, type EndOfDayProgres
 import { dateTime, euro } from '../format.ts';
 import { t } from '../i18n.ts';
 import { ackProblemText } from '../errors.ts';
+import { alertKindText, alertText, orderExceptionText } from '../exception-text.ts';
 import { useShortcuts } from '../keys.ts';
 import { operatorId, useNav, useOperator, useSession } from '../state.ts';
 
@@ -155,12 +156,12 @@ export function EndOfDay() {
             <ul className="exceptions">
               {check.orderExceptions.map((x) => (
                 <li key={`${x.eventId}-${x.lineNo}-${x.kind}`} className="error">
-                  <strong>{x.orderNo}</strong> — {x.message} ({euro(x.amountCents)}). {t.exceptionAdvice(x.kind)}
+                  <strong>{x.orderNo}</strong> — {orderExceptionText(x)} ({euro(x.amountCents)}). {t.exceptionAdvice(x.kind)}
                 </li>
               ))}
               {check.alerts.map((a) => (
                 <li key={`${a.kind}-${a.recordId}-${a.createdAt}`} className="error">
-                  <strong>{t.alertKinds[a.kind] ?? a.kind}</strong> — {a.message}
+                  <strong>{alertKindText(a.kind)}</strong> — {alertText(a)}
                   {a.amountCents !== null && ` (${euro(a.amountCents)})`}. {t.exceptionAdvice(a.kind)}
                 </li>
               ))}

@@ -160,6 +160,8 @@ describe('the Support screen', () => {
     const checklist = page.getByRole('region', { name: 'Controlelijst' });
     await expect.poll(() => checklist.innerText(), { timeout: 60_000 }).toContain(said);
     expect(await checklist.innerText()).toContain('1 geweigerd door het hoofdkantoor');
+    // HQ's alert about the body it refused, in Dutch too (HQ's own text is English, for IT).
+    expect(await checklist.innerText()).toContain(`Tegenstrijdig record — ${other.receiptNo} is nog een keer verstuurd met een andere inhoud; het hoofdkantoor houdt de eerste`);
 
     await page.keyboard.press('Escape');
     await page.getByRole('button', { name: 'Support' }).click();

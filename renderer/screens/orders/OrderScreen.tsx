@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { type LineState, type OrderEvent, type OrderSettings, type OrderState, lineValue } from '../../../src/order.ts';
 import type { OrderView } from '../../../sync/client/index.ts';
 import { errorText } from '../../errors.ts';
+import { orderExceptionText } from '../../exception-text.ts';
 import { dateTime, euro } from '../../format.ts';
 import { t } from '../../i18n.ts';
 import { useShortcuts } from '../../keys.ts';
@@ -169,7 +170,7 @@ export function OrderScreen({ orderNo, initial }: { orderNo: string; initial?: O
           <ul>
             {state.exceptions.map((x, i) => (
               <li key={`${x.eventId}-${x.lineNo}-${i}`}>
-                {x.message}
+                {orderExceptionText(x)}
                 {x.amountCents > 0 && <strong> — {t.owedToCustomer(euro(x.amountCents))}</strong>}
                 {x.amountCents < 0 && <strong> — {t.short(euro(-x.amountCents))}</strong>}
               </li>
