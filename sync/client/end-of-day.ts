@@ -39,12 +39,14 @@ export function compareHoldings(
   shiftOpen: boolean,
   at: string,
 ): EndOfDayCheck {
-  const refusedBy = (kind: PushCollection) => refused.filter((r) => r.kind === kind && r.status === 'refused').length;
+  const refusedBy = (kind: PushCollection, status?: 'refused') => refused.filter((r) => r.kind === kind && (!status || r.status === status)).length;
   const collections = PUSH_COLLECTIONS.map((kind) => {
     const mine = local[kind];
     const theirs = hq?.collections[kind] ?? null;
-    // What HQ must hold: every record made here except those it refused (they never go in).
-    const expected = mine.count - refusedBy(kind);
+    // What HQ must hold: every record made here except those it refused (they never go in). A
+    // conflict's number is held at HQ (by the other body), so it counts as held, and as not
+    // taken from here: the refused column shows it, as the list below the table does.
+    const expected = mine.count - refusedBy(kind, 'refused');
     const unsent = theirs ? Math.max(0, expected - theirs.count) : null;
     return { kind, local: mine, hq: theirs, refused: refusedBy(kind), unsent, confirmed: theirs !== null && unsent === 0 };
   });

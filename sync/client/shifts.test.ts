@@ -197,6 +197,13 @@ describe('the end-of-day comparison', () => {
     expect(check.collections.find((c) => c.kind === 'sales')).toMatchObject({ refused: 1, unsent: 0, confirmed: true });
   });
 
+  it('counts a sale HQ holds another body of as not taken from here, and as held: nothing unsent', () => {
+    const refused: EndOfDayCheck['refused'] = [{ id: '1001-01-000003', kind: 'sales', status: 'conflict', message: 'HQ already holds another sale numbered 1001-01-000003', at }];
+    const check = compareHoldings(local, refused, hq(local), null, false, at);
+    expect(check.blockers).toEqual([]);
+    expect(check.collections.find((c) => c.kind === 'sales')).toMatchObject({ refused: 1, unsent: 0, confirmed: true });
+  });
+
   it('blocks the day while records have not reached HQ, HQ cannot be reached, or a shift is open', () => {
     const missing = compareHoldings(local, [], hq({ ...local, shiftEvents: { count: 2, lastSeq: 2 } }), null, false, at);
     expect(missing.blockers).toEqual(['unsent']);

@@ -160,6 +160,8 @@ describe('the Support screen', () => {
     const checklist = page.getByRole('region', { name: 'Controlelijst' });
     await expect.poll(() => checklist.innerText(), { timeout: 60_000 }).toContain(said);
     expect(await checklist.innerText()).toContain('1 geweigerd door het hoofdkantoor');
+    // Made here 1, at HQ 1 (the other body, under the same number), not taken from here 1, unsent 0.
+    expect((await page.getByTestId('eod-sales').innerText()).split(/\s+/).filter(Boolean)).toEqual(['✓', 'Verkopen', '1', '1', '1', '0']);
     // HQ's alert about the body it refused, in Dutch too (HQ's own text is English, for IT).
     expect(await checklist.innerText()).toContain(`Tegenstrijdig record — ${other.receiptNo} is nog een keer verstuurd met een andere inhoud; het hoofdkantoor houdt de eerste`);
 
