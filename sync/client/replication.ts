@@ -54,6 +54,9 @@ export interface Replication {
   stop(): Promise<void>;
 }
 
+/** HQ closed the event stream in good order. */
+class StreamEnded extends Error {}
+
 /**
  * Wires the register's replica to HQ with RxDB's replication protocol:
  *  - master data (stores, products, assortment, stock), HQ's orders concerning this store, the
@@ -70,9 +73,6 @@ export interface Replication {
  *  - one server-sent-events stream says "pull now"; every (re)connect answers with RESYNC, so a
  *    change missed while disconnected is still pulled.
  */
-/** HQ closed the event stream in good order. */
-class StreamEnded extends Error {}
-
 export function startReplication(
   db: RegisterDatabase,
   http: HqHttp,
