@@ -26,7 +26,7 @@ import type { HoldingsResponse } from '../protocol/holdings.ts';
 import type { ZReportsResponse } from '../protocol/z-reports.ts';
 import { HqError } from './errors.ts';
 import { ImportError, applyImport, checkKind, importErrorBody, importFormat, parseImport } from './import.ts';
-import { RateLimiter } from './rate-limit.ts';
+import { RateLimiter, shareLimiters } from './rate-limit.ts';
 import { normalizeOriginNumber, normalizeReceiptNumber, originProblem, registerKeyBody } from './returns.ts';
 import { CHANGES_CHANNEL, HqStore, type RegisterPrincipal, hashToken } from './store.ts';
 
@@ -187,8 +187,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
    * registers of a store usually reach HQ from one address, so counting it against the address
    * would lock the store's other registers out with it.
    */
-  const failedAuth = (key: string, what: string): void => {
-    const d = authFailures.take(key);
+  const limits = await shareLimiters(store.sql, { enrol: enrolLimiter, auth: authFailures }, (e) => app.log.error(e, 'telling the other HQ processes a rate-limit spend failed'));
+  app.addHook('onClose', () => limits.close());
+  const failedAuth = async (key: string, what: string): Promise<void> => {
+    const d = await limits.spend('auth', key);
     if (!d.ok) throw tooMany(d.retryAfterMs, what);
   };
   const refuseIfLockedOut = (key: string, what: string): void => {
@@ -208,8 +210,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     refuseIfLockedOut(tokenKey, WITH_TOKEN);
     const check = await store.checkTokenHash(tokenHash);
     if (check.principal) return { principal: check.principal, tokenHash };
-    if (check.reason === 'revoked' || check.reason === 'expired') failedAuth(tokenKey, WITH_TOKEN);
-    else failedAuth(req.ip, FROM_ADDRESS);
+    if (check.reason === 'revoked' || check.reason === 'expired') await failedAuth(tokenKey, WITH_TOKEN);
+    else await failedAuth(req.ip, FROM_ADDRESS);
     if (check.reason === 'expired') throw new HqError(401, 'token_expired', 'the register token has expired; enrol the register again');
     if (check.reason === 'revoked') throw new HqError(401, 'token_revoked', 'the register token was revoked (re-enrolled or retired); enrol the register again');
     throw new HqError(401, 'unauthorized', 'the register token is unknown; enrol the register');
@@ -221,10 +223,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     const token = bearer(req);
     return token !== null && timingSafeEqual(Buffer.from(hashToken(token), 'hex'), adminDigest);
   };
-  const requireAdmin = (req: FastifyRequest, what: string): void => {
+  const requireAdmin = async (req: FastifyRequest, what: string): Promise<void> => {
     refuseIfLockedOut(req.ip, FROM_ADDRESS);
     if (isAdmin(req)) return;
-    failedAuth(req.ip, FROM_ADDRESS);
+    await failedAuth(req.ip, FROM_ADDRESS);
     throw new HqError(401, 'unauthorized', `${what} needs the enrolment (admin) token`);
   };
 
@@ -242,9 +244,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   // ---- enrolment ------------------------------------------------------------------------
   app.post('/api/registers', async (req, reply): Promise<EnrolResponse> => {
-    const allowed = enrolLimiter.take(req.ip);
+    const allowed = await limits.spend('enrol', req.ip);
     if (!allowed.ok) throw tooMany(allowed.retryAfterMs, 'enrolment attempts from this address');
-    requireAdmin(req, 'enrolment');
+    await requireAdmin(req, 'enrolment');
     const body = validateEnrol(req.body);
     if (!body.ok) {
       const p = body.problems[0];
@@ -270,7 +272,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   // IT retires a register (stolen, replaced): its tokens stop working at once.
   app.post('/api/registers/:storeId/:registerId/revoke', async (req) => {
-    requireAdmin(req, 'revoking a register');
+    await requireAdmin(req, 'revoking a register');
     const { storeId, registerId } = req.params as { storeId: string; registerId: string };
     checkLocationId(storeId, 'storeId');
     checkLocationId(registerId, 'registerId');
@@ -291,7 +293,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   // ---- shifts: a store's Z reports (managers), what HQ holds of a register (its end of day) ----
   app.get('/api/stores/:storeId/z-reports', async (req): Promise<ZReportsResponse> => {
-    requireAdmin(req, 'reading Z reports');
+    await requireAdmin(req, 'reading Z reports');
     const { storeId } = req.params as { storeId: string };
     checkLocationId(storeId, 'storeId');
     const query = req.query as Record<string, unknown>;
@@ -337,7 +339,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   // Before /api/orders/:orderNo: a static route wins over a parametric one.
   app.get('/api/orders/exceptions', async (req) => {
-    requireAdmin(req, 'reading order exceptions');
+    await requireAdmin(req, 'reading order exceptions');
     const query = req.query as Record<string, unknown>;
     const storeId = textParam(query.storeId, 'storeId', 8);
     if (storeId !== undefined) checkLocationId(storeId, 'storeId');
@@ -354,7 +356,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
 
   app.post('/api/orders/:orderNo/shipped', async (req) => {
-    requireAdmin(req, 'recording a shipment');
+    await requireAdmin(req, 'recording a shipment');
     const orderNo = orderNoParam((req.params as { orderNo: string }).orderNo);
     return store.recordShipment(orderNo, shipmentLines(req.body));
   });
@@ -362,7 +364,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // ---- master data from files (IT's ERP feed) ------------------------------------------------
   app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string', bodyLimit: MAX_IMPORT_BYTES }, (_req, body, done) => done(null, body));
   app.post('/api/import/:kind', { bodyLimit: MAX_IMPORT_BYTES }, async (req, reply) => {
-    requireAdmin(req, 'importing master data');
+    await requireAdmin(req, 'importing master data');
     const kind = checkKind((req.params as { kind: string }).kind);
     const format = importFormat(req.headers['content-type'] ?? '');
     if (!format) throw new HqError(415, 'unsupported_media_type', 'send text/csv or application/json');
@@ -377,7 +379,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   // ---- alerts for managers: conflicts, broken chains ---------------------------------------
   app.get('/api/alerts', async (req) => {
-    requireAdmin(req, 'reading alerts');
+    await requireAdmin(req, 'reading alerts');
     const q = req.query as Record<string, unknown>;
     if (q.storeId !== undefined) checkLocationId(typeof q.storeId === 'string' ? q.storeId : '', 'storeId');
     const open = q.open === '1' || q.open === 'true';

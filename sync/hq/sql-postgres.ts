@@ -30,7 +30,20 @@ export async function openPostgres(connectionString: string, max = 10): Promise<
     /* an idle client died (e.g. the server restarted); the pool replaces it */
   });
   await pool.query('SELECT 1');
-  const listeners: pg.PoolClient[] = [];
+  // One connection holds every LISTEN of this process (the change feed, the rate limits), so
+  // listening takes one client from the pool, not one per channel.
+  let listener: Promise<pg.PoolClient> | null = null;
+  const handlers = new Map<string, Set<(payload: string) => void>>();
+  const listening = (): Promise<pg.PoolClient> =>
+    (listener ??= pool.connect().then((client) => {
+      client.on('notification', (msg) => {
+        for (const onNotify of handlers.get(msg.channel) ?? []) onNotify(msg.payload ?? '');
+      });
+      return client;
+    }).catch((e: unknown) => {
+      listener = null;
+      throw e;
+    }));
   return {
     kind: 'postgres',
     async query<T>(text: string, params?: readonly SqlParam[]) {
@@ -58,20 +71,27 @@ export async function openPostgres(connectionString: string, max = 10): Promise<
       await pool.query(text);
     },
     async listen(channel, onNotify) {
-      const client = await pool.connect();
-      listeners.push(client);
-      client.on('notification', (msg) => {
-        if (msg.channel === channel) onNotify(msg.payload ?? '');
-      });
-      await client.query(`LISTEN ${channel}`);
+      const client = await listening();
+      let callbacks = handlers.get(channel);
+      if (!callbacks) {
+        callbacks = new Set();
+        handlers.set(channel, callbacks);
+        await client.query(`LISTEN ${channel}`);
+      }
+      callbacks.add(onNotify);
+      const mine = callbacks;
       return async () => {
+        mine.delete(onNotify);
+        if (mine.size > 0 || handlers.get(channel) !== mine) return;
+        handlers.delete(channel);
         await client.query(`UNLISTEN ${channel}`).catch(() => undefined);
-        client.release();
-        listeners.splice(listeners.indexOf(client), 1);
       };
     },
     async close() {
-      for (const c of listeners.splice(0)) c.release();
+      const client = listener;
+      listener = null;
+      handlers.clear();
+      if (client) (await client).release();
       await pool.end();
     },
   };
