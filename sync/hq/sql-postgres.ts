@@ -23,6 +23,10 @@ function prepared(text: string, params: readonly SqlParam[] | undefined): pg.Que
   return { name, text, values };
 }
 
+/** After the listening connection was lost: first wait before listening again, and the longest. */
+const LISTEN_RETRY_MS = 500;
+const LISTEN_RETRY_MAX_MS = 10_000;
+
 /** PostgreSQL through a connection pool (`DATABASE_URL=postgres://...`). */
 export async function openPostgres(connectionString: string, max = 10): Promise<Sql> {
   const pool = new pg.Pool({ connectionString, max });
@@ -31,16 +35,57 @@ export async function openPostgres(connectionString: string, max = 10): Promise<
   });
   await pool.query('SELECT 1');
   // One connection holds every LISTEN of this process (the change feed, the rate limits), so
-  // listening takes one client from the pool, not one per channel.
+  // listening takes one client from the pool, not one per channel. When it is lost (PostgreSQL
+  // restarted, the backend terminated) a new one listens again, and every listener hears an
+  // empty payload: notices may have been missed meanwhile.
   let listener: Promise<pg.PoolClient> | null = null;
+  let closed = false;
   const handlers = new Map<string, Set<(payload: string) => void>>();
+  const tell = (channel: string, payload: string): void => {
+    for (const onNotify of handlers.get(channel) ?? []) onNotify(payload);
+  };
+  const connectListener = async (): Promise<pg.PoolClient> => {
+    const client = await pool.connect();
+    let gone = false;
+    const lost = (retry = true): void => {
+      if (gone) return;
+      gone = true;
+      try {
+        client.release(true);
+      } catch {
+        // Already given back (close() released it before the pool ended it).
+      }
+      if (closed || !retry) return;
+      listener = null;
+      if (handlers.size > 0) void relisten(LISTEN_RETRY_MS);
+    };
+    // Without an error handler a lost connection would be an uncaught exception: HQ would exit.
+    client.on('error', () => lost());
+    client.on('end', () => lost());
+    client.on('notification', (msg) => tell(msg.channel, msg.payload ?? ''));
+    try {
+      for (const channel of handlers.keys()) await client.query(`LISTEN ${channel}`);
+    } catch (e) {
+      lost(false);
+      throw e;
+    }
+    return client;
+  };
+  const relisten = async (waitMs: number): Promise<void> => {
+    await new Promise((r) => setTimeout(r, waitMs));
+    if (closed || listener) return;
+    try {
+      listener = connectListener();
+      await listener;
+    } catch {
+      listener = null;
+      void relisten(Math.min(waitMs * 2, LISTEN_RETRY_MAX_MS));
+      return;
+    }
+    for (const channel of handlers.keys()) tell(channel, '');
+  };
   const listening = (): Promise<pg.PoolClient> =>
-    (listener ??= pool.connect().then((client) => {
-      client.on('notification', (msg) => {
-        for (const onNotify of handlers.get(msg.channel) ?? []) onNotify(msg.payload ?? '');
-      });
-      return client;
-    }).catch((e: unknown) => {
+    (listener ??= connectListener().catch((e: unknown) => {
       listener = null;
       throw e;
     }));
@@ -51,6 +96,14 @@ export async function openPostgres(connectionString: string, max = 10): Promise<
     },
     async transaction(fn) {
       const client = await pool.connect();
+      // A connection lost mid-transaction (PostgreSQL restarting) is emitted as an error event
+      // too: unheard, it would end HQ. The transaction fails with it (the push answers 500 and
+      // the register sends again), and the client is destroyed, not handed back to the pool.
+      let lost: unknown = null;
+      const onError = (e: unknown): void => {
+        lost = e;
+      };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const scoped: Queryable = {
@@ -61,10 +114,11 @@ export async function openPostgres(connectionString: string, max = 10): Promise<
         await client.query('COMMIT');
         return result;
       } catch (e) {
-        await client.query('ROLLBACK').catch(() => undefined);
+        if (!lost) await client.query('ROLLBACK').catch(() => undefined);
         throw e;
       } finally {
-        client.release();
+        client.off('error', onError);
+        client.release(lost instanceof Error ? lost : lost ? new Error('connection lost') : undefined);
       }
     },
     async exec(text) {
@@ -88,10 +142,22 @@ export async function openPostgres(connectionString: string, max = 10): Promise<
       };
     },
     async close() {
+      closed = true;
       const client = listener;
       listener = null;
       handlers.clear();
-      if (client) (await client).release();
+      if (client) {
+        await client.then(
+          (c) => {
+            try {
+              c.release();
+            } catch {
+              // Lost and given back already.
+            }
+          },
+          () => undefined,
+        );
+      }
       await pool.end();
     },
   };

@@ -15,7 +15,10 @@ export interface Sql extends Queryable {
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /** Runs several statements separated by semicolons (migrations). */
   exec(text: string): Promise<void>;
-  /** Calls onNotify for NOTIFY on `channel` from any connection/process. */
+  /**
+   * Calls onNotify for NOTIFY on `channel` from any connection/process. An empty payload says
+   * notices may have been missed (PostgreSQL: the listening connection was lost and is back).
+   */
   listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
