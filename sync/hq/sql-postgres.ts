@@ -27,13 +27,28 @@ function prepared(text: string, params: readonly SqlParam[] | undefined): pg.Que
 const LISTEN_RETRY_MS = 500;
 const LISTEN_RETRY_MAX_MS = 10_000;
 
+/** Host, port and database of a connection string, for messages: never its user or password. */
+export function whereIs(connectionString: string): string {
+  try {
+    const url = new URL(connectionString);
+    return `${url.hostname || 'localhost'}:${url.port || '5432'}/${decodeURIComponent(url.pathname.replace(/^\//, '')) || '(default database)'}`;
+  } catch {
+    return '(a DATABASE_URL that is not a URL)';
+  }
+}
+
 /** PostgreSQL through a connection pool (`DATABASE_URL=postgres://...`). */
 export async function openPostgres(connectionString: string, max = 10): Promise<Sql> {
   const pool = new pg.Pool({ connectionString, max });
   pool.on('error', () => {
     /* an idle client died (e.g. the server restarted); the pool replaces it */
   });
-  await pool.query('SELECT 1');
+  try {
+    await pool.query('SELECT 1');
+  } catch (e) {
+    await pool.end().catch(() => undefined);
+    throw new Error(`cannot reach PostgreSQL at ${whereIs(connectionString)} (DATABASE_URL): ${e instanceof Error ? e.message : String(e)}`);
+  }
   // One connection holds every LISTEN of this process (the change feed, the rate limits), so
   // listening takes one client from the pool, not one per channel. When it is lost (PostgreSQL
   // restarted, the backend terminated) a new one listens again, and every listener hears an
