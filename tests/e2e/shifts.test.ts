@@ -4,7 +4,7 @@ import { roundCash } from '../../src/rounding.ts';
 import { DENOMINATIONS_CENTS } from '../../src/shift.ts';
 import type { SalesListResponse } from '../../sync/protocol/wire.ts';
 import type { ZReportsResponse } from '../../sync/protocol/z-reports.ts';
-import { DEMO_CASHIER, DEMO_MANAGER, approveAsManager, launchChromium } from '../support/browser.ts';
+import { DEMO_CASHIER, DEMO_MANAGER, approveAsManager, launchChromium, sellForCash } from '../support/browser.ts';
 import { productInAssortment } from '../support/demo-product.ts';
 import { type HqProcess, createHqProcess, waitFor } from '../support/hq-process.ts';
 
@@ -98,13 +98,7 @@ describe('operators, shifts and the end of day', () => {
     expect(await page.getByTestId('operator').innerText()).toContain('(100)');
 
     // 5. A cash sale.
-    await search.fill(product.barcode);
-    await search.press('Enter');
-    await page.getByLabel(`Quantity for ${product.name}`).waitFor();
-    await page.getByRole('button', { name: /Pay cash/ }).click();
-    await page.getByLabel('Cash received').fill('100');
-    await page.getByRole('button', { name: /Complete sale/ }).click();
-    const receiptNo = (await page.getByTestId('receipt-number').innerText()).trim();
+    const receiptNo = await sellForCash(page, search, product);
     await page.getByRole('button', { name: /New sale/ }).click();
     const cashTaken = roundCash(product.priceCents);
 

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { DEMO_MANAGER, enrolRegister, launchChromium, readyToSell } from '../support/browser.ts';
+import { DEMO_MANAGER, enrolRegister, launchChromium, readyToSell, sellForCash } from '../support/browser.ts';
 import { type HqProcess, createHqProcess, waitFor } from '../support/hq-process.ts';
 import { productInAssortment } from '../support/demo-product.ts';
 import { makeSale, pushRows } from '../support/sales.ts';
@@ -140,13 +140,7 @@ describe('the Support screen', () => {
     expect(await pushed.json()).toEqual([]);
 
     const product = productInAssortment(STORE, DEMO_PRODUCTS);
-    await search.fill(product.barcode);
-    await search.press('Enter');
-    await page.getByLabel(`Quantity for ${product.name}`).waitFor();
-    await page.getByRole('button', { name: /Pay cash/ }).click();
-    await page.getByLabel('Cash received').fill('100');
-    await page.getByRole('button', { name: /Complete sale/ }).click();
-    expect((await page.getByTestId('receipt-number').innerText()).trim()).toBe(other.receiptNo);
+    expect(await sellForCash(page, search, product)).toBe(other.receiptNo);
     await page.getByRole('button', { name: /New sale/ }).click();
 
     // The store's manager reads the day in Dutch.

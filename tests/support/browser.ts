@@ -110,3 +110,18 @@ export async function enrolRegister(
   await page.getByRole('button', { name: 'Enrol register' }).click();
   return readyToSell(page, { timeoutMs: opts.timeoutMs ?? 120_000, ...(opts.operator ? { operator: opts.operator } : {}) });
 }
+
+/**
+ * A cash sale of one product, as a cashier makes it: its barcode typed into the search field
+ * and Enter, *Pay cash*, € 100 received, *Complete sale*. Returns the receipt number shown, and
+ * leaves the receipt on screen.
+ */
+export async function sellForCash(page: Page, search: Locator, product: { barcode: string; name: string }): Promise<string> {
+  await search.fill(product.barcode);
+  await search.press('Enter');
+  await page.getByLabel(`Quantity for ${product.name}`).waitFor();
+  await page.getByRole('button', { name: /Pay cash/ }).click();
+  await page.getByLabel('Cash received').fill('100');
+  await page.getByRole('button', { name: /Complete sale/ }).click();
+  return (await page.getByTestId('receipt-number').innerText()).trim();
+}
