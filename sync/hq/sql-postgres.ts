@@ -57,7 +57,13 @@ export async function openPostgres(connectionString: string, max = 10): Promise<
   let closed = false;
   const handlers = new Map<string, Set<(payload: string) => void>>();
   const tell = (channel: string, payload: string): void => {
-    for (const onNotify of handlers.get(channel) ?? []) onNotify(payload);
+    for (const onNotify of handlers.get(channel) ?? []) {
+      try {
+        onNotify(payload);
+      } catch {
+        // A listener's own failure is its own: it must not end HQ from a connection's event.
+      }
+    }
   };
   const connectListener = async (): Promise<pg.PoolClient> => {
     const client = await pool.connect();
