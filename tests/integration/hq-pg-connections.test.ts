@@ -2,7 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningHq, startHq } from '../../sync/hq/server.ts';
 import { CHANGES_CHANNEL } from '../../sync/hq/store.ts';
-import { BACKENDS, postgresReachable } from '../support/backends.ts';
+import { BACKENDS, PG_ADMIN_URL, postgresReachable } from '../support/backends.ts';
 import { waitFor } from '../support/hq-process.ts';
 import { makeChain, pushRows } from '../support/sales.ts';
 
@@ -103,7 +103,21 @@ describe.each(postgres)('HQ losing its database connections on $name', (backend)
       const listening = async () =>
         (await client.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN %' AND pid <> pg_backend_pid()")).rows;
       const before = await waitFor('HQ listening', async () => ((await listening()).length > 0 ? await listening() : null));
-      await terminateAll(client);
+      // Down for a while, as during a restart: no new connection is taken either, so HQ's
+      // attempts to listen again fail and are retried.
+      const name = (await client.query<{ db: string }>('SELECT current_database() AS db')).rows[0]?.db ?? '';
+      const server = new pg.Client({ connectionString: PG_ADMIN_URL });
+      await server.connect();
+      try {
+        await server.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
+        await terminateAll(client);
+        await new Promise((r) => setTimeout(r, 1500));
+        expect((await fetch(`${hq.url}/api/stores`)).status).toBe(500);
+        expect((await fetch(`${hq.url}/api/health`)).status).toBe(200);
+      } finally {
+        await server.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`);
+        await server.end();
+      }
 
       // Back on a new backend, and the stream is told to pull everything (notices may be lost).
       await waitFor('a new listening connection', async () => (await listening()).some((r) => !before.some((b) => b.pid === r.pid)), 15_000);
