@@ -75,6 +75,23 @@ describe('HqHttp after HQ refused the register token', () => {
     expect(hits).toBe(4);
   });
 
+  it('shares the token, its renewal and HQ’s refusal with a view that gives up sooner (lookups)', async () => {
+    const http = new HqHttp(url, 'old-token', {}, 5000, 60_000);
+    const lookups = http.withTimeout(1000);
+    hits = 0;
+    answer = revoked;
+    await expect(http.get('/api/replication/sales/pull')).rejects.toThrow('revoked');
+    // The lookup hears the refusal without asking HQ, as the replication's requests do.
+    await expect(lookups.get('/api/orders/ORD-1')).rejects.toThrow('revoked');
+    expect(hits).toBe(1);
+    // A renewed token (set once, on the register's connection) lifts the gate for both.
+    http.setToken('new-token');
+    answer = { status: 200, body: [] };
+    await expect(lookups.get('/api/orders/ORD-1')).resolves.toEqual([]);
+    expect(lookups.headers()).toEqual({ authorization: 'Bearer new-token' });
+    expect(hits).toBe(2);
+  });
+
   it('the event stream passes the same gate: a refused stream holds the requests back, and is itself held back', async () => {
     const http = new HqHttp(url, 'token', {}, 5000, 300);
     const abort = new AbortController();

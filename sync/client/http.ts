@@ -50,20 +50,32 @@ function hqResponseError(status: number, json: unknown): HqResponseError {
 
 /** The register's only way to talk to HQ. Reports reachability to whoever tracks it. */
 export class HqHttp {
-  private refusal: { error: HqResponseError; until: number } | null = null;
+  /** The register's token and HQ's refusal of it: one per register, shared by `withTimeout` views. */
+  private readonly conn: { token: string | null; refusal: { error: HqResponseError; until: number } | null };
 
   constructor(
     readonly baseUrl: string,
-    private token: string | null,
+    token: string | null,
     private readonly hooks: HttpHooks = {},
     private readonly timeoutMs = 20_000,
     private readonly refusedPauseMs = REFUSED_PAUSE_MS,
-  ) {}
+    shared?: HqHttp['conn'],
+  ) {
+    this.conn = shared ?? { token, refusal: null };
+  }
+
+  /**
+   * The same connection to HQ with another request timeout (a lookup a person waits for gives
+   * up sooner): the token, a renewal of it, and HQ's refusal of it are shared with this one.
+   */
+  withTimeout(timeoutMs: number): HqHttp {
+    return new HqHttp(this.baseUrl, null, this.hooks, timeoutMs, this.refusedPauseMs, this.conn);
+  }
 
   /** After a token renewal: every later request carries the new token. */
   setToken(token: string): void {
-    this.token = token;
-    this.refusal = null;
+    this.conn.token = token;
+    this.conn.refusal = null;
   }
 
   url(path: string): string {
@@ -71,7 +83,7 @@ export class HqHttp {
   }
 
   headers(extra: Record<string, string> = {}): Record<string, string> {
-    return { ...(this.token ? { authorization: `Bearer ${this.token}` } : {}), ...extra };
+    return { ...(this.conn.token ? { authorization: `Bearer ${this.conn.token}` } : {}), ...extra };
   }
 
   async request<T>(method: 'GET' | 'POST', path: string, body?: unknown, token?: string): Promise<T> {
@@ -142,18 +154,18 @@ export class HqHttp {
 
   /** How long HQ's refusal of the token still holds requests back (0: not refused). */
   refusedForMs(): number {
-    return this.refusal ? Math.max(0, this.refusal.until - Date.now()) : 0;
+    return this.conn.refusal ? Math.max(0, this.conn.refusal.until - Date.now()) : 0;
   }
 
   private throwIfRefused(): void {
-    if (!this.refusal) return;
-    if (Date.now() < this.refusal.until) throw this.refusal.error;
-    this.refusal = null;
+    if (!this.conn.refusal) return;
+    if (Date.now() < this.conn.refusal.until) throw this.conn.refusal.error;
+    this.conn.refusal = null;
   }
 
   /** An error answer to a request with this register's token: a refusal of the token itself closes the gate. */
   private noteRefusal(error: HqResponseError): void {
-    if ((error.status === 401 || error.status === 429) && TOKEN_REFUSALS.has(error.code)) this.refusal = { error, until: Date.now() + this.refusedPauseMs };
+    if ((error.status === 401 || error.status === 429) && TOKEN_REFUSALS.has(error.code)) this.conn.refusal = { error, until: Date.now() + this.refusedPauseMs };
   }
 
   get<T>(path: string): Promise<T> {

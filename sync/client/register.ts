@@ -291,11 +291,9 @@ export async function openRegister(
     onReachable: (ok) => status.reachable(now(), ok),
     onUnreachable: () => status.unreachable(now()),
   });
-  // Looking up an order HQ has and this register does not: a person is waiting, so give up sooner.
-  const lookupHttp = new HqHttp(identity.hqUrl, identity.registerToken, {
-    onReachable: (ok) => status.reachable(now(), ok),
-    onUnreachable: () => status.unreachable(now()),
-  }, 8000);
+  // Looking up an order HQ has and this register does not: a person is waiting, so give up
+  // sooner. The same token, renewal and refusal gate as the replication's requests.
+  const lookupHttp = http.withTimeout(8000);
   let replication: Replication | null = null;
 
   // ---- token renewal: well before the token expires, swap it for a fresh one ------------
@@ -311,7 +309,6 @@ export async function openRegister(
       // Keep it first: a crash after HQ revoked the old token but before saving would lock us out.
       await opts.onTokenRenewed({ registerToken: renewed.registerToken, expiresAt: renewed.expiresAt });
       http.setToken(renewed.registerToken);
-      lookupHttp.setToken(renewed.registerToken);
       currentToken = renewed.registerToken;
       tokenExpiresAt = renewed.expiresAt;
     } catch {
