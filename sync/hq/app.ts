@@ -231,7 +231,17 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   };
 
   // ---- public ---------------------------------------------------------------------------
+  // Liveness: the process answers (a PostgreSQL restart does not take it down).
   app.get('/api/health', async () => ({ status: 'ok' }));
+  // Readiness, for a load balancer or a monitor: HQ can reach its database now.
+  app.get('/api/ready', async (_req, reply) => {
+    try {
+      await store.sql.query('SELECT 1');
+      return { status: 'ok', database: store.sql.kind };
+    } catch (e) {
+      return reply.status(503).send({ error: 'database_unreachable', message: `HQ cannot reach its database (${store.sql.kind}): ${e instanceof Error ? e.message : String(e)}` });
+    }
+  });
   app.get('/api/stores', async () => store.listStores());
   app.get('/api/products', async (req) => {
     const q = (req.query as Record<string, unknown>).q;

@@ -114,6 +114,10 @@ describe.each(postgres)('HQ losing its database connections on $name', (backend)
         await new Promise((r) => setTimeout(r, 1500));
         expect((await fetch(`${hq.url}/api/stores`)).status).toBe(500);
         expect((await fetch(`${hq.url}/api/health`)).status).toBe(200);
+        // Not ready, and says why (for a load balancer or IT's monitor).
+        const notReady = await fetch(`${hq.url}/api/ready`);
+        expect(notReady.status).toBe(503);
+        expect(((await notReady.json()) as { error: string; message: string }).message).toMatch(/^HQ cannot reach its database \(postgres\): /);
       } finally {
         await server.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`);
         await server.end();
@@ -126,6 +130,7 @@ describe.each(postgres)('HQ losing its database connections on $name', (backend)
       await client.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, 'stores']);
       await waitFor('a later change on the stream', async () => heard.includes('data: {"collections":["stores"]}'), 15_000);
       expect((await fetch(`${hq.url}/api/health`)).status).toBe(200);
+      expect(await (await fetch(`${hq.url}/api/ready`)).json()).toEqual({ status: 'ok', database: 'postgres' });
     } finally {
       abort.abort();
       await reading;

@@ -57,6 +57,7 @@ describe.each(backends)('HQ replication on $name', (backend) => {
 
   it('answers health and lists the chain: at least 5 stores in different towns and 2 warehouses', async () => {
     expect((await call('GET', '/api/health')).body).toEqual({ status: 'ok' });
+    expect((await call('GET', '/api/ready')).body).toEqual({ status: 'ok', database: backend.name });
     const stores = (await call('GET', '/api/stores')).body as unknown as { kind: string; town: string }[];
     const shops = stores.filter((s) => s.kind === 'store');
     expect(shops.length).toBeGreaterThanOrEqual(5);
