@@ -553,7 +553,7 @@ const en = {
     cash_difference: (registerId: string) => `a shift at register ${registerId} closed with the drawer not matching the count`,
     double_return: (origin: string, lineNo: string) => `more came back of line ${lineNo} of ${origin} than was sold`,
     return_review: (returnId: string) => `return ${returnId}, taken without a receipt`,
-    conflicting_record: (recordId: string) => `${recordId} was sent again with another content; HQ keeps the first`,
+    conflicting_record: (recordId: string) => `${recordId} was sent again with different content; HQ keeps the first`,
     chain: (recordId: string) => `sale ${recordId} does not fit the register's chain of sales`,
   },
   /** What an order exception is about: the line and the store whose event raised it. */
