@@ -51,6 +51,7 @@ async function serve(openElectron: boolean): Promise<void> {
     demoProducts,
     tokenTtlDays: positiveInt(env('KASSA_TOKEN_DAYS'), 'KASSA_TOKEN_DAYS', 365),
     rendererDir: resolve(ROOT, 'dist/renderer'),
+    onDatabaseEvent: (message) => console.warn(`${new Date().toISOString()} PostgreSQL: ${message}`),
     onSeedProgress: (table, n) => {
       if (Date.now() - lastPrint > 2000) {
         lastPrint = Date.now();

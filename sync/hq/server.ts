@@ -31,6 +31,8 @@ export interface HqOptions {
   enrolRate?: AppOptions['enrolRate'];
   authFailureRate?: AppOptions['authFailureRate'];
   onSeedProgress?: (table: string, n: number) => void;
+  /** What happened to HQ's PostgreSQL connections (lost, listening again), for HQ's log. */
+  onDatabaseEvent?: (message: string) => void;
 }
 
 export interface RunningHq {
@@ -41,8 +43,8 @@ export interface RunningHq {
   close(): Promise<void>;
 }
 
-export async function openDatabase(opts: Pick<HqOptions, 'databaseUrl' | 'dataDir' | 'memory'>): Promise<Sql> {
-  if (opts.databaseUrl) return openPostgres(opts.databaseUrl);
+export async function openDatabase(opts: Pick<HqOptions, 'databaseUrl' | 'dataDir' | 'memory' | 'onDatabaseEvent'>): Promise<Sql> {
+  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, 10, opts.onDatabaseEvent);
   if (opts.memory) return openPglite();
   const dir = resolve(opts.dataDir ?? 'data');
   mkdirSync(dir, { recursive: true });

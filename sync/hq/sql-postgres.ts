@@ -38,7 +38,7 @@ export function whereIs(connectionString: string): string {
 }
 
 /** PostgreSQL through a connection pool (`DATABASE_URL=postgres://...`). */
-export async function openPostgres(connectionString: string, max = 10): Promise<Sql> {
+export async function openPostgres(connectionString: string, max = 10, onEvent: (message: string) => void = () => undefined): Promise<Sql> {
   const pool = new pg.Pool({ connectionString, max });
   pool.on('error', () => {
     /* an idle client died (e.g. the server restarted); the pool replaces it */
@@ -68,9 +68,10 @@ export async function openPostgres(connectionString: string, max = 10): Promise<
   const connectListener = async (): Promise<pg.PoolClient> => {
     const client = await pool.connect();
     let gone = false;
-    const lost = (retry = true): void => {
+    const lost = (retry = true, why?: unknown): void => {
       if (gone) return;
       gone = true;
+      if (!closed && retry) onEvent(`lost the connection listening for change notices (${why instanceof Error ? why.message : 'closed'}); listening again on a new one`);
       try {
         client.release(true);
       } catch {
@@ -81,7 +82,7 @@ export async function openPostgres(connectionString: string, max = 10): Promise<
       if (handlers.size > 0) void relisten(LISTEN_RETRY_MS);
     };
     // Without an error handler a lost connection would be an uncaught exception: HQ would exit.
-    client.on('error', () => lost());
+    client.on('error', (e) => lost(true, e));
     client.on('end', () => lost());
     client.on('notification', (msg) => tell(msg.channel, msg.payload ?? ''));
     try {
@@ -92,17 +93,20 @@ export async function openPostgres(connectionString: string, max = 10): Promise<
     }
     return client;
   };
-  const relisten = async (waitMs: number): Promise<void> => {
+  const relisten = async (waitMs: number, attempt = 1): Promise<void> => {
     await new Promise((r) => setTimeout(r, waitMs));
     if (closed || listener) return;
     try {
       listener = connectListener();
       await listener;
-    } catch {
+    } catch (e) {
       listener = null;
-      void relisten(Math.min(waitMs * 2, LISTEN_RETRY_MAX_MS));
+      const next = Math.min(waitMs * 2, LISTEN_RETRY_MAX_MS);
+      onEvent(`cannot listen for change notices yet (${e instanceof Error ? e.message : String(e)}); trying again in ${next / 1000} s`);
+      void relisten(next, attempt + 1);
       return;
     }
+    onEvent(`listening for change notices again (attempt ${attempt}); the registers' streams are told to pull everything`);
     for (const channel of handlers.keys()) tell(channel, '');
   };
   const listening = (): Promise<pg.PoolClient> =>
@@ -136,6 +140,7 @@ export async function openPostgres(connectionString: string, max = 10): Promise<
         return result;
       } catch (e) {
         if (!lost) await client.query('ROLLBACK').catch(() => undefined);
+        else onEvent(`a transaction lost its connection (${lost instanceof Error ? lost.message : 'closed'}); its request failed`);
         throw e;
       } finally {
         client.off('error', onError);

@@ -17,11 +17,13 @@ describe.each(postgres)('HQ losing its database connections on $name', (backend)
   let cleanup: () => Promise<void>;
   let databaseUrl = '';
   const admin = 'listen-admin';
+  /** What HQ would print to its log about its connections. */
+  const events: string[] = [];
   beforeAll(async () => {
     const prepared = await backend.prepare();
     cleanup = prepared.cleanup;
     databaseUrl = prepared.databaseUrl ?? '';
-    hq = await startHq({ databaseUrl, adminToken: admin, demoProducts: 100 });
+    hq = await startHq({ databaseUrl, adminToken: admin, demoProducts: 100, onDatabaseEvent: (m) => events.push(m) });
   });
   afterAll(async () => {
     await hq?.close();
@@ -131,6 +133,10 @@ describe.each(postgres)('HQ losing its database connections on $name', (backend)
       await waitFor('a later change on the stream', async () => heard.includes('data: {"collections":["stores"]}'), 15_000);
       expect((await fetch(`${hq.url}/api/health`)).status).toBe(200);
       expect(await (await fetch(`${hq.url}/api/ready`)).json()).toEqual({ status: 'ok', database: 'postgres' });
+      // HQ's log says what happened: lost, not yet, and listening again.
+      expect(events.some((m) => m.startsWith('lost the connection listening for change notices'))).toBe(true);
+      expect(events.some((m) => m.startsWith('cannot listen for change notices yet'))).toBe(true);
+      expect(events.some((m) => /^listening for change notices again \(attempt [2-9]\d*\)/.test(m))).toBe(true);
     } finally {
       abort.abort();
       await reading;
