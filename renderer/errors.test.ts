@@ -40,8 +40,8 @@ describe('errorText', () => {
 });
 
 describe('ackProblemText', () => {
-  const conflict = { id: '1001-03-000001', kind: 'sales', status: 'conflict' as const, message: 'HQ already holds another sale numbered 1001-03-000001; this one is kept here for the manager' };
-  const refused = { id: '1001-03-000002', kind: 'sales', status: 'refused' as const, message: 'invalid: totalCents does not add up (field [0].newDocumentState.totalCents)' };
+  const conflict = { id: '1001-03-000001', kind: 'sales' as const, status: 'conflict' as const, message: 'HQ already holds another sale numbered 1001-03-000001; this one is kept here for the manager' };
+  const refused = { id: '1001-03-000002', kind: 'sales' as const, status: 'refused' as const, message: 'invalid: totalCents does not add up (field [0].newDocumentState.totalCents)' };
 
   it('says a number HQ holds another record under in the register’s words, and brings HQ’s reason as HQ’s', () => {
     setLanguage('nl');

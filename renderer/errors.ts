@@ -1,3 +1,4 @@
+import type { PushCollection } from '../sync/protocol/docs.ts';
 import { RegisterError } from '../sync/client/index.ts';
 import { t } from './i18n.ts';
 
@@ -14,7 +15,7 @@ export function errorText(e: unknown): string {
  * A record HQ did not take, in the register's words (end of day, Support). A conflict is the
  * register's own finding, said in full; a refusal carries HQ's reason, which is HQ's text.
  */
-export function ackProblemText(p: { id: string; kind: string; status: 'conflict' | 'refused'; message: string }): string {
-  if (p.status === 'conflict') return t.ackProblem.conflict(p.kind in t.recordNoun ? t.recordNoun[p.kind as keyof typeof t.recordNoun] : p.kind, p.id);
+export function ackProblemText(p: { id: string; kind: PushCollection; status: 'conflict' | 'refused'; message: string }): string {
+  if (p.status === 'conflict') return t.ackProblem.conflict(t.recordNoun[p.kind], p.id);
   return t.ackProblem.refused(p.message);
 }

@@ -297,7 +297,7 @@ export function Support({ onReenrolled }: { onReenrolled(enrolled: Enrolled): Pr
                 {diag.problems.map((p) => (
                   <tr key={p.id}>
                     <td>{dateTime(p.at)}</td>
-                    <td>{p.kind in t.recordKinds ? t.recordKinds[p.kind as keyof typeof t.recordKinds] : p.kind}</td>
+                    <td>{t.recordKinds[p.kind]}</td>
                     <td>{p.id}</td>
                     <td>{t.ackStatuses[p.status]}</td>
                     <td>{ackProblemText(p)}</td>

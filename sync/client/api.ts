@@ -209,7 +209,7 @@ export interface RegisterClient {
 /** A record HQ did not take as it was (an ack other than ok), for IT. */
 export interface DiagnosticAck {
   id: string;
-  kind: string;
+  kind: PushCollection;
   status: 'conflict' | 'refused';
   message: string;
   at: string;
