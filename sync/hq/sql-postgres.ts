@@ -97,10 +97,8 @@ export async function openPostgres(connectionString: string, max = 10, onEvent: 
     await new Promise((r) => setTimeout(r, waitMs));
     if (closed || listener) return;
     try {
-      listener = connectListener();
-      await listener;
+      await listening();
     } catch (e) {
-      listener = null;
       const next = Math.min(waitMs * 2, LISTEN_RETRY_MAX_MS);
       onEvent(`cannot listen for change notices yet (${e instanceof Error ? e.message : String(e)}); trying again in ${next / 1000} s`);
       void relisten(next, attempt + 1);
@@ -124,8 +122,8 @@ export async function openPostgres(connectionString: string, max = 10, onEvent: 
       // A connection lost mid-transaction (PostgreSQL restarting) is emitted as an error event
       // too: unheard, it would end HQ. The transaction fails with it (the push answers 500 and
       // the register sends again), and the client is destroyed, not handed back to the pool.
-      let lost: unknown = null;
-      const onError = (e: unknown): void => {
+      let lost: Error | null = null;
+      const onError = (e: Error): void => {
         lost = e;
       };
       client.on('error', onError);
@@ -140,11 +138,11 @@ export async function openPostgres(connectionString: string, max = 10, onEvent: 
         return result;
       } catch (e) {
         if (!lost) await client.query('ROLLBACK').catch(() => undefined);
-        else onEvent(`a transaction lost its connection (${lost instanceof Error ? lost.message : 'closed'}); its request failed`);
+        else onEvent(`a transaction lost its connection (${(lost as Error).message}); its request failed`);
         throw e;
       } finally {
         client.off('error', onError);
-        client.release(lost instanceof Error ? lost : lost ? new Error('connection lost') : undefined);
+        client.release(lost ?? undefined);
       }
     },
     async exec(text) {
@@ -164,7 +162,9 @@ export async function openPostgres(connectionString: string, max = 10, onEvent: 
         mine.delete(onNotify);
         if (mine.size > 0 || handlers.get(channel) !== mine) return;
         handlers.delete(channel);
-        await client.query(`UNLISTEN ${channel}`).catch(() => undefined);
+        // On the connection listening now: it may be a new one since this listen began.
+        const current = await listener?.catch(() => null);
+        await current?.query(`UNLISTEN ${channel}`).catch(() => undefined);
       };
     },
     async close() {
